@@ -1,0 +1,4 @@
+// Package ledger holds the rules of a coop's book (cahier de comptabilité):
+// operations, ventilation, balances, pièce and cheque numbering, and the
+// compte-rendu financier computed from them. Pure: no HTTP, no SQL.
+package ledger
