@@ -1,0 +1,48 @@
+package app
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"retkoop/app/store"
+)
+
+// Page is what every page template receives.
+type Page struct {
+	Title  string
+	User   *store.User
+	CSRF   string
+	Assist bool
+	Data   any
+}
+
+func (a *App) page(c *gin.Context, title string, data any) Page {
+	p := Page{Title: title, User: currentUser(c), Data: data}
+	if s := currentSession(c); s != nil {
+		p.CSRF = s.CSRF
+	}
+	return p
+}
+
+func (a *App) showHealth(c *gin.Context) {
+	c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte("ok\n"))
+}
+
+// showHome sends each role to its own home.
+func (a *App) showHome(c *gin.Context) {
+	u := currentUser(c)
+	switch {
+	case u.Role == store.RoleMandataire:
+		c.Redirect(http.StatusFound, "/coop")
+	case u.IsStaff():
+		c.Redirect(http.StatusFound, "/ad")
+	default:
+		ads, err := a.db.System().ADs(c.Request.Context())
+		if err != nil {
+			a.fail(c, err)
+			return
+		}
+		a.render.HTML(c, http.StatusOK, "national", a.page(c, "Administration nationale", ads))
+	}
+}

@@ -1,0 +1,13 @@
+// Command retkoop is the OCCE school cooperatives' accounting and reporting
+// application: see `retkoop --help` and README.md.
+package main
+
+import (
+	"os"
+
+	"retkoop/app"
+)
+
+func main() {
+	os.Exit(app.Run(&app.Env{Args: os.Args[1:], Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}))
+}
