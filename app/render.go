@@ -88,9 +88,9 @@ func (r *Renderer) funcs() template.FuncMap {
 			}
 			panic("unknown asset " + name)
 		},
-		"money": func(m money.Money) string { return m.String() },
+		"money":  func(m money.Money) string { return m.String() },
 		"number": func(m money.Money) string { return m.Number() },
-		"plain": func(m money.Money) string { return m.Plain() },
+		"plain":  func(m money.Money) string { return m.Plain() },
 		"date": func(t time.Time) string {
 			if t.IsZero() {
 				return ""

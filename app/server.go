@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-
 	"retkoop/app/auth"
 	"retkoop/app/store"
 )
@@ -103,4 +102,3 @@ func (a *App) Serve(ctx context.Context, workers ...func(context.Context)) error
 	wg.Wait()
 	return nil
 }
-

@@ -150,3 +150,12 @@ func (y *System) BulkImportCoops(ctx context.Context, adID int64, rows []CoopImp
 	})
 	return created, err
 }
+
+// AuditCount counts a coop's audit rows of one action (tests, checks).
+func (y *System) AuditCount(ctx context.Context, coopID int64, action string) (int, error) {
+	n, err := y.s.db.NewSelect().Table("audit_log").Where("coop_id = ? AND action = ?", coopID, action).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("audit count: %w", err)
+	}
+	return int(n), nil
+}
