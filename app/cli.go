@@ -42,6 +42,12 @@ func commands() []command {
 		{"coops import", "coops import FICHIER --ad CODE [--exercice AAAA-AAAA]", "crée ou met à jour les coopératives d'une AD depuis un CSV", cmdCoopsImport},
 		{"user password", "user password UAI|EMAIL", "émet un nouveau mot de passe aléatoire (changement forcé)", cmdUserPassword},
 		{"backup", "backup FICHIER", "sauvegarde cohérente de la base et manifeste des documents", cmdBackup},
+		// — book commands —
+		// — bank commands —
+		// — closing/report commands —
+		// — dossier commands —
+		// — mail-in commands —
+		// — reminder commands —
 	}
 }
 

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // seedVictimObjects gives AD B's coop one object of every kind that a route
@@ -10,6 +11,13 @@ import (
 // objects here.
 func (w *world) seedVictimObjects() {
 	w.extraVictims = map[string]string{}
+	w.extraVictims["doc"] = itoa(w.victimDocument())
+	// — book victims —
+	// — bank victims —
+	// — closing victims —
+	// — dossier victims —
+	// — mail-in victims —
+	// — outbox victims —
 }
 
 // victimSnapshot summarises AD B's data (coop row, audit rows) so that the
@@ -31,4 +39,22 @@ func (w *world) victimSnapshot() string {
 	co.UpdatedAt = co.UpdatedAt.UTC()
 	co.CreatedAt = co.CreatedAt.UTC()
 	return fmt.Sprintf("%+v %+v", *co, len(ex))
+}
+
+// victimDocument stores a PDF for AD B's coop.
+func (w *world) victimDocument() int64 {
+	ctx := context.Background()
+	cs, err := w.db.ForCoop(ctx, w.coopB.ID, nil)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	st, err := w.app.docs().Put(strings.NewReader("%PDF-1.4\n% Victime Bêta 0700001L\n%%EOF\n"))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	d, _, err := cs.AddDocument(ctx, st, "releve-victime.pdf", "web")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return d.ID
 }

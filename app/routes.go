@@ -20,6 +20,7 @@ func (a *App) Router() *gin.Engine {
 	r.GET("/healthz", a.showHealth)
 	r.GET("/connexion", a.showLogin)
 	r.POST("/connexion", a.createSession)
+	// — public: password reset —
 
 	// Any logged-in user.
 	in := r.Group("/", a.requireLogin)
@@ -31,6 +32,11 @@ func (a *App) Router() *gin.Engine {
 	// Mandataire: everything is scoped to the user's own coop.
 	m := r.Group("/coop", a.requireLogin, a.requireMandataire)
 	m.GET("", a.showCoopHome)
+	m.GET("/documents/:doc", a.showCoopDocument)
+	// — book (cahier de comptabilité) —
+	// — bank (relevés, pointage, rapprochement) —
+	// — closing (clôture, CRF, CRA, quitus) —
+	// — dossier (checklist, envoi des documents) —
 
 	// AD staff (and admins): scoped to the user's AD.
 	s := r.Group("/ad", a.requireLogin, a.requireStaff)
@@ -39,6 +45,10 @@ func (a *App) Router() *gin.Engine {
 	s.GET("/coops/:coop", a.showStaffCoop)
 	s.POST("/coops/:coop", a.updateStaffCoop)
 	s.POST("/coops/:coop/mot-de-passe", a.createCoopPassword)
+	s.GET("/coops/:coop/documents/:doc", a.showStaffDocument)
+	// — staff: dossier review, queue, consolidation —
+	// — staff: mail-in triage and ledger —
+	// — staff: outbox and reminders —
 
 	// AD admins.
 	ad := s.Group("/admin", a.requireAdmin)

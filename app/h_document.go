@@ -1,0 +1,61 @@
+package app
+
+import (
+	"fmt"
+	"mime"
+	"net/http"
+	"path"
+
+	"github.com/gin-gonic/gin"
+
+	"retkoop/app/docstore"
+	"retkoop/app/fault"
+	"retkoop/app/store"
+)
+
+// docs is the document store under the data directory.
+func (a *App) docs() *docstore.Store { return docstore.New(a.cfg.DataDir, a.cfg.MaxAttachment) }
+
+func (a *App) showCoopDocument(c *gin.Context) { a.serveDocument(c, coopScope(c)) }
+
+func (a *App) showStaffDocument(c *gin.Context) {
+	cs, ok := a.staffCoop(c)
+	if !ok {
+		return
+	}
+	a.serveDocument(c, cs)
+}
+
+// serveDocument streams a stored document of the scope's coop with its
+// real type, nosniff, and inline disposition (for the in-page viewer) or
+// attachment with ?telecharger=1. Another coop's id is a 404.
+func (a *App) serveDocument(c *gin.Context, cs *store.CoopScope) {
+	id, ok := paramID(c, "doc")
+	if !ok {
+		a.fail(c, fault.ErrNotFound)
+		return
+	}
+	doc, err := cs.Document(c.Request.Context(), id)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	f, err := a.docs().Open(doc.SHA256)
+	if err != nil {
+		a.fail(c, fmt.Errorf("serve document %d: %w", id, err))
+		return
+	}
+	defer f.Close()
+	disp := "inline"
+	if c.Query("telecharger") == "1" {
+		disp = "attachment"
+	}
+	c.Header("Content-Type", doc.MIME)
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Content-Disposition", mime.FormatMediaType(disp, map[string]string{"filename": path.Base(doc.Name)}))
+	c.Header("Cache-Control", "private, max-age=3600")
+	// A document is never a page: no script may run in it even if opened
+	// directly.
+	c.Header("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; plugin-types application/pdf; sandbox")
+	http.ServeContent(c.Writer, c.Request, "", doc.CreatedAt, f)
+}
