@@ -43,11 +43,18 @@ func commands() []command {
 		{"user password", "user password UAI|EMAIL", "émet un nouveau mot de passe aléatoire (changement forcé)", cmdUserPassword},
 		{"backup", "backup FICHIER", "sauvegarde cohérente de la base et manifeste des documents", cmdBackup},
 		// — book commands —
+		{"ledger import", "ledger import FICHIER --uai UAI --exercice AAAA-AAAA", "importe un cahier de comptabilité (CSV) dans un exercice, tout ou rien", cmdLedgerImport},
 		// — bank commands —
+		{"bank import", bankImportUsage, "importe des relevés bancaires (OFX, CSV) et pointe le cahier ; --ad : relevés de plusieurs coopératives", cmdBankImport},
+		{"report rapprochement", reportRapprochementUsage, "état de rapprochement du compte courant d'une coopérative à une date (JSON)", cmdReportRapprochement},
 		// — closing/report commands —
+		{"report crf", reportCRFUsage, "compte-rendu financier d'une coopérative (JSON, PDF, XLSX ou CSV) sur la sortie standard", cmdReportCRF},
 		// — dossier commands —
+		{"dossier show", dossierShowUsage, "affiche la liste des éléments du dossier annuel d'une coopérative (JSON)", cmdDossierShow},
 		// — mail-in commands —
+		{"mailin", mailinUsage, "relève les boîtes aux lettres configurées et classe les documents reçus (--once : un passage)", cmdMailin},
 		// — reminder commands —
+		{"remind", remindUsage, "met en file les relances dues et envoie la file d'envoi par SMTP (--once : un passage)", cmdRemind},
 	}
 }
 
@@ -182,7 +189,7 @@ func cmdServe(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	if *demo {
-		logins, err := SeedDemo(ctx, rt.db, DemoOptions{}, auth.DefaultParams, demoExercice(e))
+		logins, err := SeedDemo(ctx, rt.db, DemoOptions{Docs: rt.docs()}, auth.DefaultParams, demoExercice(e))
 		if err != nil {
 			return err
 		}
@@ -235,6 +242,7 @@ func cmdDemo(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	defer rt.db.Close()
+	o.Docs = rt.docs()
 	start := time.Now()
 	logins, err := SeedDemo(ctx, rt.db, o, auth.DefaultParams, demoExercice(e))
 	if err != nil {

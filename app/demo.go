@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"retkoop/app/auth"
+	"retkoop/app/docstore"
 	"retkoop/app/iban"
 	"retkoop/app/money"
 	"retkoop/app/store"
@@ -19,6 +20,8 @@ type DemoOptions struct {
 	Operations int    // operations per coop and exercice (book data)
 	Exercices  int    // number of exercices with data, ending with the current campaign's
 	Seed       uint64 // deterministic generation
+	// Docs stores the demo's documents (dossier scans); nil: no dossiers.
+	Docs *docstore.Store
 }
 
 // Login is one account printed by the demo.
@@ -115,6 +118,20 @@ func SeedDemo(ctx context.Context, db *store.DB, o DemoOptions, hp auth.Params, 
 		rows[len(demoSchools)].Params.BookMode = store.BookEntered
 	}
 	if _, err := sys.BulkImportCoops(ctx, ad.ID, rows, exercice); err != nil {
+		return nil, fmt.Errorf("seed demo: %w", err)
+	}
+	if err := seedDemoBooks(ctx, db, ad.ID, o, exercice); err != nil {
+		return nil, fmt.Errorf("seed demo: %w", err)
+	}
+	if err := seedDemoBank(ctx, db, o, ad.ID, exercice); err != nil { // — demo: bank —
+		return nil, fmt.Errorf("seed demo: %w", err)
+	}
+	// — demo: dossiers —
+	if err := seedDemoDossiers(ctx, db, o, ad.ID, exercice); err != nil {
+		return nil, fmt.Errorf("seed demo: %w", err)
+	}
+	// — demo: closing —
+	if err := seedDemoClosing(ctx, db, ad.ID, exercice); err != nil {
 		return nil, fmt.Errorf("seed demo: %w", err)
 	}
 	var logins []Login

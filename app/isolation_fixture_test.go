@@ -13,11 +13,16 @@ func (w *world) seedVictimObjects() {
 	w.extraVictims = map[string]string{}
 	w.extraVictims["doc"] = itoa(w.victimDocument())
 	// — book victims —
+	w.seedBookVictims()
 	// — bank victims —
 	// — closing victims —
+	w.seedClosingVictims()
 	// — dossier victims —
+	w.seedDossierVictims()
 	// — mail-in victims —
+	w.seedMailVictims()
 	// — outbox victims —
+	w.extraVictims["mail"] = itoa(w.victimMail())
 }
 
 // victimSnapshot summarises AD B's data (coop row, audit rows) so that the

@@ -11,6 +11,7 @@ import (
 // publicRoutes are reachable without logging in.
 var publicRoutes = map[string]bool{
 	"GET /connexion": true, "POST /connexion": true, "GET /static/*file": true, "GET /healthz": true,
+	"GET /mot-de-passe-oublie": true, "POST /mot-de-passe-oublie": true, "GET /reinitialiser/:token": true, "POST /reinitialiser/:token": true,
 }
 
 var paramRE = regexp.MustCompile(`[:*][a-z_]+`)

@@ -139,6 +139,10 @@ func (a *App) csrf(c *gin.Context) {
 		c.Next()
 		return
 	}
+	// Bound every request body before anything parses it (the token check
+	// below parses forms): an upload larger than the attachment limit is cut
+	// off instead of being buffered to memory or disk.
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, a.cfg.MaxAttachment+1<<20)
 	sess := currentSession(c)
 	if sess == nil {
 		c.Next()

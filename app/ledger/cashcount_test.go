@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"testing"
+	"time"
 
 	"retkoop/app/money"
 )
@@ -76,7 +77,29 @@ func TestInventoryFromOps(t *testing.T) {
 	}
 	if inv[0].Piece != "4" || inv[0].Valeur != eur("89") || !inv[0].Date.Equal(day("05/10/2025")) ||
 		inv[1].Libelle != "Tablette et appareil photo" || inv[1].Valeur != eur("300") || inv[2].Valeur != eur("120") ||
-		inv[1].OperationID != 3 {
+		inv[1].OperationID != 3 || inv[0].Line != 0 || inv[1].Line != 0 || inv[2].Line != 1 {
 		t.Errorf("inventory = %+v", inv)
 	}
+}
+
+func TestValidateInventoryItem(t *testing.T) {
+	tests := []struct {
+		name  string
+		date  string
+		desc  string
+		value string
+		want  string
+	}{
+		{"gift", "03/02/2026", "Piano offert par une famille", "150", ""},
+		{"zero value", "03/02/2026", "Livres", "0", ""},
+		{"outside", "03/09/2026", "Livres", "10", "hors de l'exercice 2025-2026"},
+		{"no description", "03/02/2026", " ", "10", "description du bien est obligatoire"},
+		{"negative", "03/02/2026", "Livres", "-1", "négative"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantContains(t, ValidateInventoryItem(ex2025, day(tt.date), tt.desc, eur(tt.value)), tt.want)
+		})
+	}
+	wantContains(t, ValidateInventoryItem(ex2025, time.Time{}, "x", 0), "date d'entrée du bien est obligatoire")
 }

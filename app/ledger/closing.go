@@ -87,14 +87,8 @@ func CheckClosing(in ClosingInput) []Problem {
 		add(code, "%s", err.Error())
 	}
 
-	for _, t := range regieTreasuries(in.Regies, closing) {
-		switch m := closing[t]; {
-		case m > 0:
-			add(ProblemRegie, "%s n'est pas soldée : il reste %s d'avance à rendre à la coopérative", t.Label(), m)
-		case m < 0:
-			add(ProblemRegie, "%s n'est pas soldée : elle a dépensé %s de plus que son avance, à rembourser à l'enseignant",
-				t.Label(), -m)
-		}
+	for _, p := range UnsettledRegies(in.Regies, closing) {
+		add(p.Code, "%s", p.Message)
 	}
 
 	switch {
@@ -133,6 +127,24 @@ func checkCashCount(in ClosingInput, book Book, add func(code, format string, ar
 	if chk := book.CompareCash(cc); !chk.OK() {
 		add(ProblemArreteCaisse, "%s", chk.Message())
 	}
+}
+
+// UnsettledRegies says which régies do not end at zero in the closing
+// balances (each must be settled before the book is closed), and what to
+// do about it.
+func UnsettledRegies(regies []Regie, closing Balances) []Problem {
+	var out []Problem
+	for _, t := range regieTreasuries(regies, closing) {
+		switch m := closing[t]; {
+		case m > 0:
+			out = append(out, Problem{Code: ProblemRegie, Message: fmt.Sprintf(
+				"%s n'est pas soldée : il reste %s d'avance à rendre à la coopérative", t.Label(), m)})
+		case m < 0:
+			out = append(out, Problem{Code: ProblemRegie, Message: fmt.Sprintf(
+				"%s n'est pas soldée : elle a dépensé %s de plus que son avance, à rembourser à l'enseignant", t.Label(), -m)})
+		}
+	}
+	return out
 }
 
 // regieTreasuries lists the declared régies and any other régie found in

@@ -1,0 +1,61 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"retkoop/mailin"
+)
+
+const mailinUsage = "mailin [--once]"
+
+// cmdMailin polls every configured mailbox: once with --once (one JSON
+// line per message handled on stdout, the contract's line), else every
+// RETKOOP_IMAP_INTERVAL until SIGINT/SIGTERM. Logs go to stderr.
+func cmdMailin(ctx context.Context, e *Env, args []string) error {
+	fs := newFlags(e, "mailin", mailinUsage)
+	once := fs.Bool("once", false, "un seul passage sur chaque boîte, puis fin")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return fmt.Errorf("argument inattendu « %s »", fs.Arg(0))
+	}
+	rt, err := open(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer rt.db.Close()
+	// Reply tokens are checked with the secret that signed them.
+	if err := rt.cfg.EnsureSecret(); err != nil {
+		return err
+	}
+	a, err := New(rt.cfg, rt.db, rt.log)
+	if err != nil {
+		return err
+	}
+	a.now = e.Now
+	boxes, err := a.mailboxes(ctx)
+	if err != nil {
+		return err
+	}
+	if len(boxes) == 0 {
+		return errNoMailbox
+	}
+	var mu sync.Mutex
+	print := func(r mailin.Result) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintln(e.Stdout, r.JSON())
+	}
+	if *once {
+		return a.pollMail(ctx, boxes, nil, print)
+	}
+	for _, b := range boxes {
+		a.log.Info("mailin polling", "mailbox", b.box.Key(), "ad_id", b.adID, "configured_in", b.from, "interval", rt.cfg.IMAPInterval.String())
+	}
+	a.mailinLoop(rt.cfg.IMAPInterval, print)(ctx)
+	return nil
+}

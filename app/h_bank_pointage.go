@@ -1,0 +1,199 @@
+package app
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"retkoop/app/bank"
+	"retkoop/app/fault"
+	"retkoop/app/ledger"
+	"retkoop/app/money"
+	"retkoop/app/store"
+)
+
+// pointagePage lists the operations of the compte courant of one exercice
+// to tick by hand against a statement date.
+type pointagePage struct {
+	Head      bankHead
+	CSRF      string
+	Exercice  string
+	Exercices []string
+	All       bool      // ticked operations too
+	Date      time.Time // the statement date a tick records
+	Rows      []bankOpView
+}
+
+// bankOpView is one operation in the pointage list (partial bank_op).
+type bankOpView struct {
+	CSRF     string
+	Back     string
+	Op       store.CompteOp
+	Amount   money.Money // signed, from the bank's side
+	Date     time.Time   // the statement date a tick records
+	Notice   string
+	ReadOnly bool
+}
+
+func newBankOpView(c *gin.Context, cs *store.CoopScope, back string, o store.CompteOp, date time.Time) bankOpView {
+	return bankOpView{CSRF: csrfToken(c), Back: back, Op: o, Amount: o.Op.Delta(ledger.Banque), Date: date, ReadOnly: cs.ReadOnly()}
+}
+
+// showPointage lists the operations of the compte courant, not yet ticked
+// unless "tout" is set, with a button to tick each at the statement date.
+func (a *App) showPointage(c *gin.Context) {
+	cs, ctx := coopScope(c), c.Request.Context()
+	co, err := cs.Coop(ctx)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	exs, err := cs.Exercices(ctx)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	p := &pointagePage{Head: newBankHead(co, "pointage", "Pointage du compte courant"), CSRF: csrfToken(c), All: c.Query("tout") == "1"}
+	for _, e := range exs {
+		p.Exercices = append(p.Exercices, e.Name)
+	}
+	p.Exercice = c.Query("exercice")
+	if !contains(p.Exercices, p.Exercice) {
+		p.Exercice = ledger.ExerciceFor(defaultRapprochementDate(exs, a.now())).String()
+	}
+	if p.Date, err = time.Parse(time.DateOnly, c.Query("date")); err != nil {
+		if p.Date, err = a.latestStatementEnd(c, cs); err != nil {
+			a.fail(c, err)
+			return
+		}
+	}
+	lex, err := ledger.ParseExercice(p.Exercice)
+	if err != nil {
+		a.fail(c, fault.ErrNotFound)
+		return
+	}
+	ops, err := cs.BankOperations(ctx, store.CompteFilter{From: lex.Debut(), To: lex.Fin()})
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	q := url.Values{"exercice": {p.Exercice}, "date": {p.Date.Format(time.DateOnly)}}
+	if p.All {
+		q.Set("tout", "1")
+	}
+	back := "/coop/banque/pointage?" + q.Encode()
+	for _, o := range ops {
+		if p.All || o.Op.Ticked == nil {
+			p.Rows = append(p.Rows, newBankOpView(c, cs, back, o, p.Date))
+		}
+	}
+	a.render.HTML(c, http.StatusOK, "bank_pointage", a.page(c, p.Head.Title, p))
+}
+
+// latestStatementEnd is the last day of the latest imported statement, or
+// today when none was imported.
+func (a *App) latestStatementEnd(c *gin.Context, cs *store.CoopScope) (time.Time, error) {
+	sts, err := cs.BankStatements(c.Request.Context())
+	if err != nil {
+		return time.Time{}, err
+	}
+	if len(sts) > 0 {
+		return sts[0].End, nil
+	}
+	return civilDay(a.now().In(paris)), nil
+}
+
+// createOperationTick ticks an operation at the statement date given.
+func (a *App) createOperationTick(c *gin.Context) {
+	date, err := time.Parse(time.DateOnly, c.PostForm("date"))
+	if err != nil {
+		a.fail(c, fault.Invalidf("Indiquez la date du relevé sur lequel l'opération apparaît."))
+		return
+	}
+	a.operationTick(c, &date, "Pointée au "+date.Format("02/01/2006")+".")
+}
+
+// deleteOperationTick unticks an operation; if a bank line was paired
+// with it, that line is unmatched again.
+func (a *App) deleteOperationTick(c *gin.Context) {
+	a.operationTick(c, nil, "Pointage retiré.")
+}
+
+func (a *App) operationTick(c *gin.Context, date *time.Time, notice string) {
+	cs, ctx := coopScope(c), c.Request.Context()
+	id, ok := paramID(c, "op")
+	if !ok {
+		a.fail(c, fault.ErrNotFound)
+		return
+	}
+	if err := cs.TickBankOperation(ctx, id, date); err != nil {
+		a.fail(c, err)
+		return
+	}
+	back := safeBack(c.PostForm("retour"), "/coop/banque/pointage")
+	if !isFragment(c.Request) {
+		a.redirect(c, fmt.Sprintf("%s#bank-op-%d", back, id))
+		return
+	}
+	ops, err := cs.BankOperations(ctx, store.CompteFilter{IDs: []int64{id}})
+	if err != nil || len(ops) == 0 {
+		a.fail(c, fault.ErrNotFound)
+		return
+	}
+	shown := civilDay(a.now())
+	if date != nil {
+		shown = *date
+	} else if d, err := time.Parse(time.DateOnly, c.PostForm("date")); err == nil {
+		shown = d
+	}
+	v := newBankOpView(c, cs, back, ops[0], shown)
+	v.Notice = notice
+	a.render.Partial(c, http.StatusOK, "bank_op", v)
+}
+
+// rapprochementPage is the état de rapprochement at a date.
+type rapprochementPage struct {
+	Head    bankHead
+	Etat    bank.Rapprochement
+	Covered bool
+	Lines   int // bank lines not yet explained by the book
+}
+
+// showRapprochement shows the état de rapprochement at ?date= (default:
+// 31 August of the exercice being kept).
+func (a *App) showRapprochement(c *gin.Context) {
+	cs, ctx := coopScope(c), c.Request.Context()
+	co, err := cs.Coop(ctx)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	date, err := time.Parse(time.DateOnly, c.Query("date"))
+	if err != nil {
+		exs, err := cs.Exercices(ctx)
+		if err != nil {
+			a.fail(c, err)
+			return
+		}
+		date = defaultRapprochementDate(exs, a.now())
+	}
+	p := &rapprochementPage{Head: newBankHead(co, "rapprochement", "État de rapprochement au "+date.Format("02/01/2006"))}
+	if p.Etat, p.Covered, err = a.rapprochement(ctx, cs, date); err != nil {
+		a.fail(c, err)
+		return
+	}
+	lines, err := cs.BankLines(ctx, store.BankLineFilter{Statuses: []string{store.BankProposed, store.BankUnmatched}})
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	for _, l := range lines {
+		if !l.Date.After(date) {
+			p.Lines++
+		}
+	}
+	a.render.HTML(c, http.StatusOK, "bank_rapprochement", a.page(c, p.Head.Title, p))
+}

@@ -1,0 +1,195 @@
+package app
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"retkoop/app/csvin"
+	"retkoop/app/fault"
+	"retkoop/app/ledger"
+	"retkoop/app/money"
+	"retkoop/app/store"
+)
+
+// subsidiesPage is the tableau des subventions: one row per recette on a
+// 74… account, with the funder's name to fill in.
+type subsidiesPage struct {
+	Frame bookFrame
+	Rows  []subsidyRow
+	Total money.Money
+}
+
+// subsidyRow is one row of the tableau, also the htmx partial of a row.
+type subsidyRow struct {
+	CSRF     string
+	Exercice string
+	Closed   bool
+	Row      ledger.SubsidyOperation
+	Labels   []string
+	Funder   string
+	Saved    bool
+}
+
+func (a *App) showSubsidies(c *gin.Context) {
+	cs, ctx := coopScope(c), c.Request.Context()
+	b, err := cs.Book(ctx, c.Param("ex"))
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	co, err := cs.Coop(ctx)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	funders, err := cs.Funders(ctx)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	p := &subsidiesPage{Frame: newFrame(co, b.Exercice, "subventions", "Tableau des subventions")}
+	for _, r := range ledger.SubsidyOperations(b.Ops) {
+		p.Rows = append(p.Rows, newSubsidyRow(c, b, r, funders[r.Op.ID]))
+		p.Total += r.Amount
+	}
+	a.render.HTML(c, http.StatusOK, "book_subventions", a.page(c, p.Frame.Title, p))
+}
+
+func newSubsidyRow(c *gin.Context, b *store.Book, r ledger.SubsidyOperation, funder string) subsidyRow {
+	row := subsidyRow{CSRF: csrfToken(c), Exercice: b.Exercice.Name, Closed: b.Exercice.State == store.ExerciceClosed,
+		Row: r, Funder: funder}
+	for _, acc := range r.Accounts {
+		row.Labels = append(row.Labels, acc+" "+b.Chart.Label(acc))
+	}
+	return row
+}
+
+// updateSubsidy names the funder of a subsidy; htmx gets the row back.
+func (a *App) updateSubsidy(c *gin.Context) {
+	cs, ctx := coopScope(c), c.Request.Context()
+	id, ok := paramID(c, "op")
+	if !ok {
+		a.fail(c, fault.ErrNotFound)
+		return
+	}
+	b, err := cs.Book(ctx, c.Param("ex"))
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	funder := strings.TrimSpace(c.PostForm("financeur"))
+	if err := cs.SetFunder(ctx, id, funder); err != nil {
+		a.fail(c, err)
+		return
+	}
+	if !isFragment(c.Request) {
+		a.redirect(c, bookURL(b.Exercice.Name, "subventions")+"#subvention-"+c.Param("op"))
+		return
+	}
+	for _, r := range ledger.SubsidyOperations(b.Ops) {
+		if r.Op.ID == id {
+			row := newSubsidyRow(c, b, r, funder)
+			row.Saved = true
+			a.render.Partial(c, http.StatusOK, "subsidy_row", row)
+			return
+		}
+	}
+	a.fail(c, fault.ErrNotFound)
+}
+
+// inventoryPage is the registre d'inventaire.
+type inventoryPage struct {
+	Frame   bookFrame
+	Entries []store.InventoryEntry
+	Total   money.Money
+	Errors  []string
+	Form    struct{ Date, Description, Value string }
+}
+
+func (a *App) showInventory(c *gin.Context) {
+	cs, fr, ok := a.frame(c, "inventaire", "Registre d'inventaire")
+	if !ok {
+		return
+	}
+	p := &inventoryPage{Frame: fr}
+	p.Form.Date = todayIn(fr.Exercice.Name)
+	a.renderInventory(c, http.StatusOK, cs, p)
+}
+
+func (a *App) renderInventory(c *gin.Context, status int, cs *store.CoopScope, p *inventoryPage) {
+	entries, err := cs.Inventory(c.Request.Context(), p.Frame.Exercice.Name)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	p.Entries = entries
+	for _, e := range entries {
+		if e.DisposedOn == nil {
+			p.Total += e.Value
+		}
+	}
+	a.render.HTML(c, status, "book_inventaire", a.page(c, p.Frame.Title, p))
+}
+
+// createInventoryItem adds a good received without a purchase (a gift).
+func (a *App) createInventoryItem(c *gin.Context) {
+	cs, fr, ok := a.frame(c, "inventaire", "Registre d'inventaire")
+	if !ok {
+		return
+	}
+	p := &inventoryPage{Frame: fr}
+	p.Form.Date, p.Form.Description, p.Form.Value = c.PostForm("date"), c.PostForm("description"), c.PostForm("valeur")
+	date, err := csvin.ParseDate(p.Form.Date)
+	if err != nil {
+		err = fault.Invalidf("Date illisible : écrivez-la JJ/MM/AAAA.")
+	}
+	var value money.Money
+	if err == nil && strings.TrimSpace(p.Form.Value) != "" {
+		if value, err = money.Parse(p.Form.Value); err != nil {
+			err = fault.Invalidf("Valeur illisible : « %s ».", p.Form.Value)
+		}
+	}
+	if err == nil {
+		err = cs.AddInventoryItem(c.Request.Context(), fr.Exercice.Name, date, p.Form.Description, value)
+	}
+	if err != nil {
+		msg, ok := fault.Message(err)
+		if !ok {
+			a.fail(c, err)
+			return
+		}
+		p.Errors = []string{msg}
+		a.renderInventory(c, http.StatusUnprocessableEntity, cs, p)
+		return
+	}
+	a.redirect(c, bookURL(fr.Exercice.Name, "inventaire"))
+}
+
+// updateInventoryItem changes an entry's description or marks it disposed.
+func (a *App) updateInventoryItem(c *gin.Context) {
+	cs, fr, ok := a.frame(c, "inventaire", "Registre d'inventaire")
+	if !ok {
+		return
+	}
+	ch := store.InventoryChange{Ref: c.PostForm("ref"), Description: c.PostForm("description")}
+	if s := strings.TrimSpace(c.PostForm("sortie")); s != "" {
+		d, err := csvin.ParseDate(s)
+		if err != nil {
+			a.fail(c, fault.Invalidf("Date de sortie illisible : écrivez-la JJ/MM/AAAA."))
+			return
+		}
+		ch.DisposedOn = &d
+	} else if c.PostForm("sortir") != "" {
+		d := time.Now().In(paris)
+		day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+		ch.DisposedOn = &day
+	}
+	if err := cs.UpdateInventory(c.Request.Context(), ch); err != nil {
+		a.fail(c, err)
+		return
+	}
+	a.redirect(c, bookURL(fr.Exercice.Name, "inventaire")+"#inv-"+ch.Ref)
+}

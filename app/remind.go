@@ -1,0 +1,205 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"retkoop/app/fault"
+	"retkoop/app/ledger"
+	"retkoop/app/store"
+	"retkoop/workflow"
+)
+
+// The reminder scheduler. For each AD (through the System handle) it takes
+// the AD's lease, evaluates the campaign being collected, and queues, for
+// every coop whose dossier still owes something, the reminder of the
+// latest rule whose date has come — once per (coop, campaign, rule): the
+// reminders table and the outbox key are written in one transaction, so a
+// rerun, a restart or a second scheduler finds it done. The rules
+// themselves (dates, quiet hours, Sundays, summer break) are in workflow.
+const (
+	remindLeaseTTL = 5 * time.Minute
+	remindInterval = 5 * time.Minute
+)
+
+// reminderLine is the contract's JSON line of `remind --once`, one per
+// reminder queued.
+type reminderLine struct {
+	To      string   `json:"to"`
+	UAI     string   `json:"uai"`
+	Rule    string   `json:"regle"`
+	Subject string   `json:"sujet"`
+	Missing []string `json:"manquants"`
+}
+
+// campaignExercice is the exercice whose dossiers are collected at now:
+// the last one that has ended (in September 2026, 2025-2026).
+func campaignExercice(now time.Time) string {
+	return ledger.ExerciceFor(now.In(workflow.Paris())).Prev().String()
+}
+
+// remindAll runs one scheduler pass over every AD at now and reports each
+// reminder queued to emit. An AD that fails does not stop the others.
+func (a *App) remindAll(ctx context.Context, now time.Time, emit func(reminderLine)) error {
+	if !workflow.SendingAllowed(now) {
+		return nil // quiet hours, Sunday, summer break: no AD has anything to do
+	}
+	ads, err := a.db.System().ADs(ctx)
+	if err != nil {
+		return err
+	}
+	m, err := a.newMailer()
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, ad := range ads {
+		if err := a.remindAD(ctx, m, ad.ID, now, emit); err != nil {
+			errs = append(errs, fmt.Errorf("remind ad %s: %w", ad.Code, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// remindAD runs the pass for one AD under its lease; when another
+// scheduler holds the lease this one leaves the AD to it.
+func (a *App) remindAD(ctx context.Context, m *mailer, adID int64, now time.Time, emit func(reminderLine)) error {
+	sys := a.db.System()
+	lease, holder := fmt.Sprintf("remind:%d", adID), leaseHolder()
+	ok, err := sys.TryLease(ctx, lease, holder, remindLeaseTTL)
+	if err != nil || !ok {
+		return err
+	}
+	defer func() { _ = sys.ReleaseLease(context.WithoutCancel(ctx), lease, holder) }()
+	camp, err := sys.EnsureCampaign(ctx, adID, campaignExercice(now))
+	if err != nil {
+		return err
+	}
+	wc, err := camp.Workflow()
+	if err != nil {
+		return err
+	}
+	// Which rule would a dossier that owes everything get now? Every
+	// dossier that owes something gets the same one, or none.
+	rule, ok := workflow.DueReminder(workflow.NewDossier(0, camp.ID, true), wc, nil, now)
+	if !ok {
+		return nil
+	}
+	statuses, err := sys.CampaignStatuses(ctx, camp.ID)
+	if err != nil {
+		return err
+	}
+	sent, err := sys.SentRules(ctx, camp.ID)
+	if err != nil {
+		return err
+	}
+	scope, err := a.db.ForAD(ctx, adID, nil)
+	if err != nil {
+		return err
+	}
+	coops, _, err := scope.Coops(ctx, store.CoopFilter{})
+	if err != nil {
+		return err
+	}
+	for i := range coops {
+		co := &coops[i]
+		switch st := workflow.DossierStatus(statuses[co.ID]); {
+		case co.Status != "active", st == workflow.DossierTransmis, st == workflow.DossierValide, sent[co.ID][rule.Name()]:
+			continue
+		}
+		if ok, err := sys.RenewLease(ctx, lease, holder, remindLeaseTTL); err != nil || !ok {
+			return err // the lease was lost: the other scheduler goes on
+		}
+		line, queued, err := a.remindCoop(ctx, m, co, camp.Exercice, wc, now)
+		if err != nil {
+			return fmt.Errorf("coop %s: %w", co.UAI, err)
+		}
+		if queued && emit != nil {
+			emit(line)
+		}
+	}
+	return nil
+}
+
+// remindCoop decides and queues one coop's reminder in one transaction:
+// it reads the dossier (opening it when the coop never did), the rules
+// already sent, asks workflow.DueReminder, and queues the mail with its
+// reminders row. A coop without the campaign's exercice, or without an
+// e-mail address, gets nothing.
+func (a *App) remindCoop(ctx context.Context, m *mailer, co *store.Coop, exercice string, wc workflow.Campaign, now time.Time) (reminderLine, bool, error) {
+	if co.MandataireEmail == "" {
+		a.log.Warn("reminder not queued: no e-mail address", "coop_id", co.ID, "uai", co.UAI)
+		return reminderLine{}, false, nil
+	}
+	cs, err := a.db.ForCoop(ctx, co.ID, nil)
+	if err != nil {
+		return reminderLine{}, false, err
+	}
+	var line reminderLine
+	queued := false
+	err = cs.Tx(ctx, func(tx *store.CoopScope) error {
+		_, d, err := tx.Dossier(ctx, exercice)
+		if errors.Is(err, fault.ErrNotFound) {
+			return nil // the coop has no such exercice: nothing is asked of it
+		}
+		if err != nil {
+			return err
+		}
+		sent, err := tx.SentRules(ctx, wc.ID)
+		if err != nil {
+			return err
+		}
+		rule, ok := workflow.DueReminder(d, wc, sent, now)
+		if !ok {
+			return nil
+		}
+		out, content, err := m.reminderMail(ctx, co, wc, d, workflow.Late(d, wc, now))
+		if err != nil {
+			return err
+		}
+		out.Detail = reminderDetail(rule.Name(), content)
+		missing := make([]string, 0, len(content.Missing))
+		for _, k := range content.MissingKeys() {
+			missing = append(missing, string(k))
+		}
+		if queued, err = tx.QueueReminder(ctx, wc.ID, rule.Name(), missing, out); err != nil || !queued {
+			return err
+		}
+		line = reminderLine{To: out.To, UAI: co.UAI, Rule: rule.Name(), Subject: out.Subject, Missing: missing}
+		return nil
+	})
+	return line, queued, err
+}
+
+// logReminder logs a reminder queued by the scheduler inside serve.
+func (a *App) logReminder(l reminderLine) {
+	a.log.Info("reminder queued", "uai", l.UAI, "rule", l.Rule, "to", l.To)
+}
+
+// remindLoop returns the scheduler's loop (reminders, then the staff
+// digest, every few minutes) until its context ends; emit gets every
+// reminder queued.
+func (a *App) remindLoop(emit func(reminderLine)) func(context.Context) {
+	return func(ctx context.Context) { a.runRemindLoop(ctx, emit) }
+}
+
+func (a *App) runRemindLoop(ctx context.Context, emit func(reminderLine)) {
+	t := time.NewTicker(remindInterval)
+	defer t.Stop()
+	for {
+		now := a.now()
+		if err := a.remindAll(ctx, now, emit); err != nil && ctx.Err() == nil {
+			a.log.Error("reminders", "error", err)
+		}
+		if err := a.digestAll(ctx, now); err != nil && ctx.Err() == nil {
+			a.log.Error("staff digest", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,7 @@
+-- Registre d'inventaire: a note (description, disposal) on an item bought
+-- through the book names its operation and its rank among the operation's
+-- inventory lines, so that each good of a split purchase has its own row.
+ALTER TABLE inventory_items ADD COLUMN line_no BIGINT NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX inventory_items_op_line ON inventory_items (coop_id, operation_id, line_no);
+CREATE INDEX cash_counts_book ON cash_counts (coop_id, exercice_id, date);
+CREATE INDEX operation_lines_account ON operation_lines (coop_id, account);
