@@ -123,10 +123,12 @@ func importBank(ctx context.Context, cs *store.CoopScope, f bankFile) (bankSumma
 			return err
 		}
 		out.NonRapprochees = out.Nouvelles - out.PointeesAuto - out.Proposees
-		if f.Mapping != nil {
-			if _, preview, _ := bank.DetectCSV(f.Data); preview.Signature(*f.Mapping) != "" {
-				return tx.SaveBankMapping(ctx, preview.Signature(*f.Mapping), *f.Mapping)
-			}
+		if f.Mapping == nil {
+			return nil
+		}
+		_, preview, _ := bank.DetectCSV(f.Data) // the preview is filled even when detection fails
+		if sig := preview.Signature(*f.Mapping); sig != "" {
+			return tx.SaveBankMapping(ctx, sig, *f.Mapping)
 		}
 		return nil
 	})

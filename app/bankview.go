@@ -65,8 +65,10 @@ type bankLineView struct {
 	ReadOnly     bool
 }
 
-// Debit and Credit split the signed amount in two columns.
-func (v bankLineView) Debit() money.Money  { return max(0, -v.Line.Amount) }
+// Debit is the amount of a debit line (0 for a credit).
+func (v bankLineView) Debit() money.Money { return max(0, -v.Line.Amount) }
+
+// Credit is the amount of a credit line (0 for a debit).
 func (v bankLineView) Credit() money.Money { return max(0, v.Line.Amount) }
 
 // StatusLabel is the status in words.
@@ -244,6 +246,6 @@ func importNotice(v url.Values) string {
 	if n("nouvelles") == 0 {
 		return fmt.Sprintf("Ce relevé était déjà importé : ses %d lignes sont connues, rien n'a été ajouté.", n("lignes"))
 	}
-	return fmt.Sprintf("Relevé importé : %d lignes, dont %d nouvelles (%d déjà connues). %d pointées automatiquement, %d à confirmer, %d non rapprochées.",
+	return fmt.Sprintf("Relevé importé : %d lignes, dont %d nouvelles (%d déjà connues). %d pointée(s) automatiquement, %d à confirmer, %d non rapprochée(s).",
 		n("lignes"), n("nouvelles"), n("doublons"), n("auto"), n("proposees"), n("non"))
 }

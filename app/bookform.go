@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"html"
+	"html/template"
 	"net/url"
 	"slices"
 	"strings"
@@ -46,6 +48,31 @@ type entryForm struct {
 	Charges    []option
 	Produits   []option
 	Projects   []string
+}
+
+// AccountOptions renders the <option>s of a ventilation line's account
+// select, grouped by charges and produits, with selected chosen. The form
+// has several lines of some thirty accounts each: building them here is
+// much cheaper than a template loop with a comparison per option.
+func (f *entryForm) AccountOptions(selected string) template.HTML {
+	var b strings.Builder
+	b.Grow(4096)
+	b.WriteString(`<option value="">— compte —</option>`)
+	group := func(label string, opts []option) {
+		b.WriteString(`<optgroup label="` + label + `">`)
+		for _, o := range opts {
+			v := html.EscapeString(o.Value)
+			b.WriteString(`<option value="` + v + `"`)
+			if o.Value == selected {
+				b.WriteString(` selected`)
+			}
+			b.WriteString(`>` + html.EscapeString(o.Label) + `</option>`)
+		}
+		b.WriteString(`</optgroup>`)
+	}
+	group("Dépenses (comptes 6)", f.Charges)
+	group("Recettes (comptes 7)", f.Produits)
+	return template.HTML(b.String()) // every value above is escaped
 }
 
 // formLine is one ventilation row as typed.
@@ -113,7 +140,7 @@ func (f *entryForm) choices(b *store.Book) {
 			f.Produits = append(f.Produits, o)
 		}
 	}
-	f.Projects = ledger.ComputeTotals(b.Ops).Projects()
+	f.Projects = projectNames(b.Ops)
 }
 
 // treasuryOptions lists the bank, the cash box and the régies.
@@ -274,7 +301,7 @@ func (f *entryForm) fieldErrors(err error) {
 	}
 }
 
-// capitalize makes a ledger message a sentence.
+// capitalize makes a ledger message a capitalize.
 func capitalize(s string) string {
 	if s == "" {
 		return s
@@ -321,4 +348,19 @@ func (f *entryForm) prefill(v url.Values, b *store.Book) {
 			f.Mode = string(ledger.Cheque)
 		}
 	}
+}
+
+// projectNames lists the projects named in the book, sorted, for the
+// entry form's suggestions.
+func projectNames(ops []ledger.Operation) []string {
+	seen := map[string]bool{}
+	var out []string
+	for i := range ops {
+		if p := ops[i].Project; p != "" && !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -95,18 +95,24 @@ type bookView struct {
 	Projects []string
 }
 
-// bookRow is one row of the book with its running balances.
+// bookRow is one row of the book with its running balances, formatted
+// once here so that the row template stays a list of fields (the book
+// page renders a hundred of them).
 type bookRow struct {
-	Op       *ledger.Operation
-	Recette  money.Money
-	Depense  money.Money
-	Banque   money.Money
-	Caisse   money.Money
-	Regie    money.Money
-	Where    string // "Banque", "Caisse → Banque", "Régie CE1"
-	Accounts []string
-	Document int64
-	New      bool
+	Op        *ledger.Operation
+	ID        int64
+	Date      string
+	Detail    string // mode, cheque number, project
+	Accounts  []string
+	Where     string // "Banque", "Caisse → Banque : 100,00 €", "Régie CE1 (solde 12,00 €)"
+	Recette   string // "" when the operation is not a recette
+	Depense   string
+	Banque    string
+	BanqueNeg bool
+	Caisse    string
+	Ticked    string // the statement's date, "" while not ticked
+	Document  int64
+	New       bool
 }
 
 // balanceSummary is the state of every treasury at the end of the book.
@@ -177,19 +183,33 @@ func buildBookView(b *store.Book, entries []ledger.Entry, q bookQuery, newID int
 
 func newBookRow(e ledger.Entry, b *store.Book, newID int64) bookRow {
 	op := e.Op
-	r := bookRow{Op: op, Banque: e.Banque, Caisse: e.Caisse, Regie: e.Regie, Document: b.Documents[op.ID], New: op.ID == newID}
+	r := bookRow{Op: op, ID: op.ID, Date: op.Date.Format("02/01/2006"), Banque: e.Banque.String(), BanqueNeg: e.Banque < 0,
+		Caisse: e.Caisse.String(), Document: b.Documents[op.ID], New: op.ID == newID}
 	switch op.Kind {
 	case ledger.Recette:
-		r.Recette = op.Amount
+		r.Recette = op.Amount.String()
 	case ledger.Depense:
-		r.Depense = op.Amount
+		r.Depense = op.Amount.String()
+	}
+	r.Detail = op.Mode.Label()
+	if op.Cheque != "" {
+		r.Detail += " n° " + op.Cheque
+	}
+	if op.Project != "" {
+		r.Detail += " · projet " + op.Project
 	}
 	r.Where = treasuryName(op.Treasury)
 	if op.Kind == ledger.Transfert {
-		r.Where += " → " + treasuryName(op.Counterpart)
+		r.Where += " → " + treasuryName(op.Counterpart) + " : " + op.Amount.String()
+	}
+	if op.Treasury.IsRegie() || op.Counterpart.IsRegie() {
+		r.Where += " (solde de la régie " + e.Regie.String() + ")"
+	}
+	if op.Ticked != nil {
+		r.Ticked = op.Ticked.Format("02/01/2006")
 	}
 	for _, l := range op.Lines {
-		r.Accounts = append(r.Accounts, fmt.Sprintf("%s %s : %s", l.Account, b.Chart.Label(l.Account), l.Amount))
+		r.Accounts = append(r.Accounts, l.Account+" "+b.Chart.Label(l.Account)+" : "+l.Amount.String())
 	}
 	return r
 }

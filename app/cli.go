@@ -49,6 +49,8 @@ func commands() []command {
 		{"report rapprochement", reportRapprochementUsage, "état de rapprochement du compte courant d'une coopérative à une date (JSON)", cmdReportRapprochement},
 		// — closing/report commands —
 		{"report crf", reportCRFUsage, "compte-rendu financier d'une coopérative (JSON, PDF, XLSX ou CSV) sur la sortie standard", cmdReportCRF},
+		// — staff commands —
+		{"report ad", reportADUsage, "comptes consolidés d'une AD (CRF validés ou verrouillés) en JSON, XLSX ou CSV sur la sortie standard", cmdReportAD},
 		// — dossier commands —
 		{"dossier show", dossierShowUsage, "affiche la liste des éléments du dossier annuel d'une coopérative (JSON)", cmdDossierShow},
 		// — mail-in commands —

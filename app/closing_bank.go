@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"retkoop/app/bank"
+	"retkoop/app/ledger"
 	"retkoop/app/store"
 )
 
@@ -15,6 +16,13 @@ func (a *App) closingRapprochement(ctx context.Context, cs *store.CoopScope, dat
 	return a.rapprochement(ctx, cs, date)
 }
 
-// closingBankURL is where the mandataire imports the statement and ticks
-// the book, to fix a rapprochement that does not explain the whole gap.
-func closingBankURL(exercice string) string { return bookURL(exercice, "") + "?tresorerie=banque&non_pointees=1" }
+// closingBankURL is the état de rapprochement at the end of the exercice,
+// where the mandataire imports the statement covering 31 August and ticks
+// the book until the gap is explained.
+func closingBankURL(exercice string) string {
+	lex, err := ledger.ParseExercice(exercice)
+	if err != nil {
+		return "/coop/banque/rapprochement"
+	}
+	return "/coop/banque/rapprochement?date=" + lex.Fin().Format(time.DateOnly)
+}

@@ -95,7 +95,7 @@ func TestBrowserSaisieAndCRA(t *testing.T) {
 	browse(t, ctx, "enter unbalanced figures",
 		chromedp.WaitVisible(chromedp.ID("exercices")),
 		chromedp.Click(chromedp.CSS(`#exercices a[href="/coop/crf/2025-2026/saisie"]`)),
-		chromedp.WaitVisible(chromedp.ID("entry-crf-form")),
+		chromedp.WaitVisible(chromedp.ID("entry-submit")), // the whole form is there
 		set("e-compte_60600008", "200"),
 		set("e-compte_74400008", "300"),
 		set("e-fin_banque", "1090"),
@@ -105,7 +105,7 @@ func TestBrowserSaisieAndCRA(t *testing.T) {
 		set("s-fin-0", "Mairie de Muret"),
 		set("s-mt-0", "300"),
 		chromedp.Click(chromedp.ID("entry-submit")),
-		chromedp.WaitVisible(chromedp.ID("entry-problems")),
+		chromedp.WaitVisible(chromedp.ID("entry-saved")),
 	)
 	if got := textOf(t, ctx, "#entry-problems"); !strings.Contains(got, "ne s'équilibrent pas") || !strings.Contains(got, "écart de -10,00") {
 		t.Fatalf("problems shown: %q", got)
@@ -128,7 +128,7 @@ func TestBrowserSaisieAndCRA(t *testing.T) {
 
 	browse(t, ctx, "submit an incomplete CRA",
 		chromedp.Click(chromedp.CSS(`#crf-head a[href="/coop/cra/2025-2026"]`)),
-		chromedp.WaitVisible(chromedp.ID("cra-form")),
+		chromedp.WaitVisible(chromedp.ID("cra-submit")),
 		set("q-classes", "3"),
 		set("q-eleves", "71"),
 		set("q-adultes", "5"),

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -107,9 +108,12 @@ func TestClosedBookRefusesEveryWriteThroughHTTP(t *testing.T) {
 	w := newWorld(t)
 	w.app.now = func() time.Time { return septNow }
 	subsidy := w.closingYear()
-	w.closeBookDirectly()
 	ctx := context.Background()
 	cs := w.coopScopeOf(w.coopA)
+	if _, err := cs.CreateRegie(ctx, "CE1", "Mme Durand, CE1"); err != nil {
+		t.Fatal(err)
+	}
+	w.closeBookDirectly()
 	before := w.bookOf(w.coopA)
 	m := w.login("0310036W")
 	const closed = "clôturé"
@@ -124,6 +128,11 @@ func TestClosedBookRefusesEveryWriteThroughHTTP(t *testing.T) {
 			return m.post("/coop/operations/"+itoa(before[0].ID), entryValues("recette", "2025-09-15", "R1", "Modifiée", "banque", "500", "75600008", "500"))
 		}},
 		{"delete operation", func() *http.Response { return m.post("/coop/operations/"+itoa(before[0].ID)+"/supprimer", nil) }},
+		{"advance to a régie", func() *http.Response {
+			v := entryValues("transfert", "2026-06-01", "T9", "Avance à la régie CE1", "banque", "50")
+			v.Set("vers", "regie:CE1")
+			return m.post("/coop/cahier/2025-2026/operations", v)
+		}},
 		{"cash count", func() *http.Response {
 			return m.post("/coop/cahier/2025-2026/caisse", url.Values{"date": {"2026-08-31"}, "n_500": {"1"}})
 		}},
@@ -368,6 +377,11 @@ func TestClosingThroughHTTP(t *testing.T) {
 	if ex.State != store.ExerciceClosed || err != nil || next.OpeningBank != money.MustParse("1540") || next.OpeningCash != money.MustParse("6.50") {
 		t.Fatalf("after closing: %+v / %+v, %v", ex, next, err)
 	}
+	// The report à nouveau opens the next CRF and is never a revenue.
+	if r, err := cs.CRF(ctx, "2026-2027"); err != nil || r.CRF.TresorerieDebut.Total != money.MustParse("1546.50") ||
+		r.CRF.TotalProduits != 0 || len(r.CRF.Produits) != 0 {
+		t.Fatalf("next CRF = %+v, %v", r.CRF, err)
+	}
 	_, d, _ := cs.Dossier(ctx, ex25)
 	if it, _ := d.Item(workflow.Cloture); it.Status != workflow.ItemRecu {
 		t.Fatalf("dossier item cloture = %s", it.Status)
@@ -401,5 +415,71 @@ func TestClosingThroughHTTP(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("the August cheque is not carried into September: %+v", r.NonPointees)
+	}
+}
+
+func TestReopeningAValidatedDossierUnlocksTheCRF(t *testing.T) {
+	w := newWorld(t)
+	w.app.now = func() time.Time { return septNow }
+	w.closingYear()
+	w.closeBookDirectly()
+	ctx := context.Background()
+	cs := w.coopScopeOf(w.coopA)
+	if err := w.app.validateCRF(ctx, cs, ex25); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.app.validateSubsidies(ctx, cs, ex25); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.app.saveCRA(ctx, cs, ex25, craAnswers(), true); err != nil {
+		t.Fatal(err)
+	}
+	for i, item := range []workflow.ItemKey{workflow.Quitus, workflow.Releve, workflow.Justificatifs} {
+		st, err := w.app.docs().Put(strings.NewReader(fmt.Sprintf("%%PDF-1.4\n%% document %d\n%%%%EOF\n", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.app.receiveFile(ctx, cs, ex25, item, workflow.SourceWeb, st, string(item)+".pdf"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	staff := w.staffScopeOfA(t)
+	stamp := workflow.Stamp{At: septNow, By: "Agent (AD)"}
+	if _, err := w.app.dossierEvent(ctx, staff, ex25, workflow.DossierValidated{Stamp: stamp}); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := cs.CRFState(ctx, ex25); st.Status != store.CRFLocked {
+		t.Fatalf("validating the dossier left the CRF %s", st.Status)
+	}
+	// The locked CRF cannot be validated again by the mandataire.
+	m := w.login("0310036W")
+	wantStatus(t, m.post("/coop/crf/2025-2026/valider", nil), http.StatusUnprocessableEntity)
+	if got := text(m.doc(m.get("/coop/crf/2025-2026")), "#crf-statut"); got != "Verrouillé par l'AD" {
+		t.Errorf("status shown %q", got)
+	}
+
+	s := w.login("staff@a.example")
+	wantStatus(t, s.post("/ad/coops/"+itoa(w.coopA.ID)+"/exercices/2025-2026/rouvrir", url.Values{"motif": {"Relevé illisible, refaites le rapprochement"}}),
+		http.StatusSeeOther)
+	row, d, _ := cs.Dossier(ctx, ex25)
+	if d.Validated || row.Status == string(workflow.DossierValide) {
+		t.Fatal("the dossier is still validated")
+	}
+	if it, _ := d.Item(workflow.Cloture); it.Status != workflow.ItemACorriger {
+		t.Fatalf("cloture = %s", it.Status)
+	}
+	if ex, _ := cs.Exercice(ctx, ex25); ex.State != store.ExerciceOpen {
+		t.Fatal("the book is still closed")
+	}
+	if st, _ := cs.CRFState(ctx, ex25); st.Status != store.CRFDraft || st.SubsidiesValidated() {
+		t.Fatalf("crf after the reopening = %+v", st)
+	}
+	// Closing again answers the correction.
+	w.countCash()
+	w.statementAt("1000")
+	wantStatus(t, m.post("/coop/cahier/2025-2026/cloture", nil), http.StatusSeeOther)
+	_, d, _ = cs.Dossier(ctx, ex25)
+	if it, _ := d.Item(workflow.Cloture); it.Status != workflow.ItemRecu {
+		t.Fatalf("cloture after closing again = %s", it.Status)
 	}
 }

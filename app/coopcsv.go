@@ -17,12 +17,20 @@ var coopColumns = []string{"uai", "nom", "adresse", "code_postal", "commune", "m
 // parseCoopsCSV reads a coops file (contract format) and returns every row
 // validated, or every problem with its line number: nothing is half-read.
 func parseCoopsCSV(r io.Reader) ([]store.CoopImport, error) {
+	rows, _, err := parseCoopsLines(r)
+	return rows, err
+}
+
+// parseCoopsLines is parseCoopsCSV with the line number of each row (the
+// import preview names lines).
+func parseCoopsLines(r io.Reader) ([]store.CoopImport, []int, error) {
 	t, err := csvin.Read(r, []string{"uai", "nom"}, coopColumns[2:])
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var errs csvin.LineErrors
 	var out []store.CoopImport
+	var lines []int
 	seen := map[string]int{}
 	for _, row := range t.Rows {
 		u, err := uai.Validate(row.Get("uai"))
@@ -57,14 +65,15 @@ func parseCoopsCSV(r io.Reader) ([]store.CoopImport, error) {
 			bal[i] = m
 		}
 		out = append(out, store.CoopImport{UAI: u, Params: p, OpeningBank: bal[0], OpeningCash: bal[1]})
+		lines = append(lines, row.Line)
 	}
 	if err := errs.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("le fichier ne contient aucune coopérative")
+		return nil, nil, fmt.Errorf("le fichier ne contient aucune coopérative")
 	}
-	return out, nil
+	return out, lines, nil
 }
 
 // describeImport is the one-line summary printed by the CLI.

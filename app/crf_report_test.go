@@ -15,7 +15,7 @@ import (
 // code under test.
 type rawRow struct {
 	date, piece, libelle, mode, cheque, treasury, account string
-	recette, depense                                     int64 // cents
+	recette, depense                                      int64 // cents
 }
 
 var fixtureRows = []rawRow{

@@ -123,15 +123,15 @@ func SeedDemo(ctx context.Context, db *store.DB, o DemoOptions, hp auth.Params, 
 	if err := seedDemoBooks(ctx, db, ad.ID, o, exercice); err != nil {
 		return nil, fmt.Errorf("seed demo: %w", err)
 	}
-	if err := seedDemoBank(ctx, db, o, ad.ID, exercice); err != nil { // — demo: bank —
-		return nil, fmt.Errorf("seed demo: %w", err)
-	}
 	// — demo: dossiers —
 	if err := seedDemoDossiers(ctx, db, o, ad.ID, exercice); err != nil {
 		return nil, fmt.Errorf("seed demo: %w", err)
 	}
 	// — demo: closing —
 	if err := seedDemoClosing(ctx, db, ad.ID, exercice); err != nil {
+		return nil, fmt.Errorf("seed demo: %w", err)
+	}
+	if err := seedDemoBank(ctx, db, o, ad.ID, exercice); err != nil { // — demo: bank —
 		return nil, fmt.Errorf("seed demo: %w", err)
 	}
 	var logins []Login

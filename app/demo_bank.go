@@ -33,9 +33,10 @@ import (
 const demoBankDir = "demo-releves"
 
 // seedDemoBank writes the bank statements that match the demo books of the
-// named demo schools, and imports and reconciles them for every other one
-// (the 2nd, 4th…), so that the demo shows both coops to reconcile (the
-// first, École Jules-Ferry, among them) and reconciled ones. Idempotent.
+// named demo schools, and imports and reconciles them for those whose book
+// is closed already (seedDemoClosing: they reconciled before closing) and
+// every other one of the rest, so that the demo shows both coops to
+// reconcile and reconciled ones. Idempotent.
 func seedDemoBank(ctx context.Context, db *store.DB, o DemoOptions, adID int64, exercice string) error {
 	ex, err := ledger.ParseExercice(exercice)
 	if err != nil {
@@ -58,7 +59,8 @@ func seedDemoBank(ctx context.Context, db *store.DB, o DemoOptions, adID int64, 
 		if !ok || t.BookMode != store.BookKept {
 			continue
 		}
-		if err := seedDemoCoopBank(ctx, db, t, ex, o.Seed, dir, i%2 == 1); err != nil {
+		closed := t.Exercice.State == store.ExerciceClosed
+		if err := seedDemoCoopBank(ctx, db, t, ex, o.Seed, dir, closed || i%2 == 1); err != nil {
 			return fmt.Errorf("seed demo bank %s: %w", t.UAI, err)
 		}
 	}
@@ -82,7 +84,7 @@ func seedDemoCoopBank(ctx context.Context, db *store.DB, t store.BookTarget, ex 
 		return err
 	}
 	n, _ := strconv.ParseUint(t.UAI[:7], 10, 64)
-	lines := demoBankLines(rand.New(rand.NewPCG(seed+1, n)), ops, co.Commune)
+	lines := demoBankLines(rand.New(rand.NewPCG(seed+1, n)), ops, co.Commune, t.Exercice.State != store.ExerciceClosed)
 	months := demoStatements(co.IBAN, t.Exercice.OpeningBank, ex, lines)
 	if dir != "" {
 		if _, err := os.Stat(filepath.Join(dir, t.UAI+".ofx")); errors.Is(err, fs.ErrNotExist) {
@@ -144,7 +146,7 @@ type demoLine struct {
 // later (two deposit slips of the same week often in one line), card
 // payments a few days later, transfers and direct debits on the day. An
 // operation the demo book ticked by hand is on the bank before its tick.
-func demoBankLines(rng *rand.Rand, ops []ledger.Operation, commune string) []demoLine {
+func demoBankLines(rng *rand.Rand, ops []ledger.Operation, commune string, fee bool) []demoLine {
 	var out []demoLine
 	at := func(op *ledger.Operation, lo, hi int) time.Time {
 		d := op.Date.AddDate(0, 0, lo+rng.IntN(hi-lo+1))
@@ -190,15 +192,18 @@ func demoBankLines(rng *rand.Rand, ops []ledger.Operation, commune string) []dem
 		case op.Mode == ledger.Prelevement:
 			l.Date, l.Name, l.TrnType = at(op, 0, 2), "PRLV SEPA "+cut(label, 30), "DIRECTDEBIT"
 		case op.Kind == ledger.Recette: // a transfer received: the bank prints the payer
-			l.Date, l.Name, l.TrnType = at(op, 0, 3), "VIR SEPA "+payer(label, commune), "CREDIT"
+			l.Date, l.Name, l.TrnType = at(op, 0, 2), "VIR SEPA "+payer(label, commune), "CREDIT"
+			if strings.Contains(label, "COMMUNE") { // the town hall's transfer: late, and named otherwise
+				l.Date = at(op, 3, 3)
+			}
 		default:
 			l.Date, l.Name, l.TrnType = at(op, 0, 2), "VIR SEPA "+cut(label, 30), "XFER"
 		}
 		out = append(out, l)
 	}
 	// The bank charges a fee the book does not know yet: one click on the
-	// bank page turns it into an operation.
-	if len(ops) > 0 {
+	// bank page turns it into an operation (not in a closed book).
+	if fee && len(ops) > 0 {
 		d := ops[0].Date.AddDate(0, 10, 14)
 		out = append(out, demoLine{Date: d, Amount: -800, Name: "COMMISSION D INTERVENTION", TrnType: "SRVCHG"})
 	}

@@ -16,7 +16,9 @@ const (
 	projKermess = "Kermesse"
 )
 
-func line(account string, m money.Money) ledger.Line { return ledger.Line{Account: account, Amount: m} }
+func bookLine(account string, m money.Money) ledger.Line {
+	return ledger.Line{Account: account, Amount: m}
+}
 
 // demoCalendar is the school year every demo coop lives, in day order.
 func demoCalendar() []demoEvent {
@@ -28,7 +30,7 @@ func demoCalendar() []demoEvent {
 	fees := func(day int) demoEvent {
 		return demoEvent{day, func(g *demoYear, d time.Time) (ledger.Operation, bool) {
 			return g.bankDepense(depenseOp(d, "Frais de tenue de compte", ledger.Prelevement, ledger.Banque, "",
-				line("62700008", g.eur(4, 18, true))))
+				bookLine("62700008", g.eur(4, 18, true))))
 		}}
 	}
 	return []demoEvent{
@@ -36,7 +38,7 @@ func demoCalendar() []demoEvent {
 		rec(8, "Participation des familles en espèces", ledger.Especes, ledger.Caisse, 40, 150, "75600008", ""),
 		{24, func(g *demoYear, d time.Time) (ledger.Operation, bool) {
 			return g.bankDepense(depenseOp(d, "OCCE : cotisation et assurance", ledger.Cheque, ledger.Banque, "",
-				line("62810008", g.eur(120, 380, true)), line("61681008", g.eur(30, 90, true))))
+				bookLine("62810008", g.eur(120, 380, true)), bookLine("61681008", g.eur(30, 90, true))))
 		}},
 		{29, func(g *demoYear, d time.Time) (ledger.Operation, bool) {
 			return transferOp(d, "Avance à la régie "+g.regie.ID, ledger.Especes, ledger.Banque, g.regie.Treasury(), g.eur(100, 200, false)), true
@@ -44,30 +46,30 @@ func demoCalendar() []demoEvent {
 		fees(31),
 		{44, func(g *demoYear, d time.Time) (ledger.Operation, bool) {
 			return g.bankDepense(depenseOp(d, "Photographe scolaire : tirages", ledger.Cheque, ledger.Banque, projPhotos,
-				line("60700008", g.eur(250, 450, true))))
+				bookLine("60700008", g.eur(250, 450, true))))
 		}},
 		rec(54, "Vente des photos — remise de chèques", ledger.Remise, ledger.Banque, 400, 700, "70700008", projPhotos),
 		rec(57, "Vente des photos en espèces", ledger.Especes, ledger.Caisse, 80, 200, "70700008", projPhotos),
 		rec(70, "Subvention de fonctionnement de la commune", ledger.Virement, ledger.Banque, 300, 1200, "74400008", ""),
 		{90, func(g *demoYear, d time.Time) (ledger.Operation, bool) {
 			return g.bankDepense(depenseOp(d, "Spectacle de Noël : compagnie", ledger.Cheque, ledger.Banque, projNoel,
-				line("62570008", g.eur(200, 500, false))))
+				bookLine("62570008", g.eur(200, 500, false))))
 		}},
 		{110, (*demoYear).deposit},
 		fees(121),
 		{130, func(g *demoYear, d time.Time) (ledger.Operation, bool) {
 			return g.bankDepense(depenseOp(d, "Achat d'un vidéoprojecteur", ledger.Carte, ledger.Banque, "",
-				line("68000008", g.eur(300, 600, true))))
+				bookLine("68000008", g.eur(300, 600, true))))
 		}},
 		rec(180, "Classe verte : participation des familles", ledger.Remise, ledger.Banque, 800, 2000, "70800008", projVerte),
 		{195, func(g *demoYear, d time.Time) (ledger.Operation, bool) {
 			return g.bankDepense(depenseOp(d, "Classe verte : acompte du centre", ledger.Virement, ledger.Banque, projVerte,
-				line("62510008", g.eur(400, 900, false))))
+				bookLine("62510008", g.eur(400, 900, false))))
 		}},
 		fees(211),
 		{240, func(g *demoYear, d time.Time) (ledger.Operation, bool) {
 			return g.bankDepense(depenseOp(d, "Classe verte : car et solde de l'hébergement", ledger.Cheque, ledger.Banque, projVerte,
-				line("62480008", g.eur(350, 700, false)), line("62510008", g.eur(300, 900, true))))
+				bookLine("62480008", g.eur(350, 700, false)), bookLine("62510008", g.eur(300, 900, true))))
 		}},
 		rec(250, "Kermesse : buvette et stands", ledger.Especes, ledger.Caisse, 200, 600, "70810008", projKermess),
 		{255, (*demoYear).deposit},
@@ -109,12 +111,12 @@ func (g *demoYear) filler(d time.Time) ledger.Operation {
 		case k == 0 && g.bal[g.regie.Treasury()] >= 500:
 			m := min(g.bal[g.regie.Treasury()], g.eur(5, 30, true))
 			return depenseOp(d, "Régie "+g.regie.ID+" : petit matériel de classe", ledger.Especes, g.regie.Treasury(), "",
-				line("60600008", m))
+				bookLine("60600008", m))
 		case k == 1 && g.bal[ledger.Caisse] >= 25000:
 			op, _ := g.deposit(d)
 			return op
 		case k <= 3:
-			op := depenseOp(d, "Fournitures pour les activités", ledger.Carte, ledger.Banque, "", line("60600008", g.eur(15, 120, true)))
+			op := depenseOp(d, "Fournitures pour les activités", ledger.Carte, ledger.Banque, "", bookLine("60600008", g.eur(15, 120, true)))
 			if g.rng.IntN(2) == 0 {
 				op.Mode = ledger.Cheque
 			}
@@ -122,14 +124,14 @@ func (g *demoYear) filler(d time.Time) ledger.Operation {
 				return op
 			}
 		case k == 4 && g.bal[ledger.Caisse] >= 4000:
-			return depenseOp(d, "Petits achats en espèces", ledger.Especes, ledger.Caisse, "", line("60600008", g.eur(5, 35, true)))
+			return depenseOp(d, "Petits achats en espèces", ledger.Especes, ledger.Caisse, "", bookLine("60600008", g.eur(5, 35, true)))
 		case k == 5:
-			op := depenseOp(d, "Livres et abonnements", ledger.Cheque, ledger.Banque, "", line("61810008", g.eur(20, 90, true)))
+			op := depenseOp(d, "Livres et abonnements", ledger.Cheque, ledger.Banque, "", bookLine("61810008", g.eur(20, 90, true)))
 			if g.bal[ledger.Banque]-op.Amount >= 0 {
 				return op
 			}
 		case k == 6:
-			op := depenseOp(d, "Sortie : entrées et visite guidée", ledger.Cheque, ledger.Banque, projSortie, line("62510008", g.eur(60, 250, false)))
+			op := depenseOp(d, "Sortie : entrées et visite guidée", ledger.Cheque, ledger.Banque, projSortie, bookLine("62510008", g.eur(60, 250, false)))
 			if g.bal[ledger.Banque]-op.Amount >= 0 {
 				return op
 			}

@@ -42,13 +42,13 @@ func seedDemoClosing(ctx context.Context, db *store.DB, adID int64, exercice str
 	at := time.Date(lex.StartYear+1, time.September, 12, 17, 30, 0, 0, paris)
 	for start := 0; start < len(targets); start += demoClosingChunk {
 		part := targets[start:min(start+demoClosingChunk, len(targets))]
-		var ids []int64
+		var exs []store.Exercice
 		for _, t := range part {
-			if t.Coop.BookMode == store.BookKept && !t.HasCRF && t.Dossier != nil {
-				ids = append(ids, t.Exercice.ID)
+			if it, ok := demoStep(t, workflow.Cloture); ok && it && t.Coop.BookMode == store.BookKept && !t.HasCRF {
+				exs = append(exs, t.Exercice)
 			}
 		}
-		books, err := db.System().ExercicesOperations(ctx, ids)
+		books, err := db.System().ExercicesOperations(ctx, exs)
 		if err != nil {
 			return err
 		}
@@ -71,8 +71,8 @@ func demoClosingSeed(t store.ClosingTarget, lex ledger.Exercice, chart ledger.Ch
 		return store.ClosingSeed{}, false
 	}
 	done := func(k workflow.ItemKey) bool {
-		it, ok := t.Dossier.Item(k)
-		return ok && (it.Status == workflow.ItemRecu || it.Status == workflow.ItemAccepte)
+		ok, _ := demoStep(t, k)
+		return ok
 	}
 	s := store.ClosingSeed{CoopID: t.Coop.ID, Exercice: t.Exercice, Status: store.CRFDraft, At: at,
 		By: t.Coop.MandataireName + " (mandataire)"}
@@ -125,4 +125,14 @@ func demoEntered(seed int64, opening ledger.Treasuries, lex ledger.Exercice) led
 	e.Subventions = []ledger.Subsidy{{Date: lex.Debut().AddDate(0, 2, 10).Format("2006-01-02"), Compte: "74400008",
 		Financeur: "Mairie", Montant: v(400)}}
 	return e
+}
+
+// demoStep reports whether the coop's dossier counts a step as done
+// (received or accepted); known is false without a dossier.
+func demoStep(t store.ClosingTarget, k workflow.ItemKey) (done, known bool) {
+	if t.Dossier == nil {
+		return false, false
+	}
+	it, ok := t.Dossier.Item(k)
+	return ok && (it.Status == workflow.ItemRecu || it.Status == workflow.ItemAccepte), true
 }

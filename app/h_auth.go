@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -45,8 +46,13 @@ func (a *App) showLogin(c *gin.Context) {
 }
 
 // dummyHash is verified when the login does not exist, so that a wrong
-// identifier takes as long as a wrong password.
-var dummyHash, _ = auth.HashWith("retkoop-dummy-password", auth.DefaultParams)
+// identifier takes as long as a wrong password. It is computed on the first
+// login attempt, not at start: commands that never log anyone in should not
+// pay for an argon2 hash.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := auth.HashWith("retkoop-dummy-password", auth.DefaultParams)
+	return h
+})
 
 func (a *App) createSession(c *gin.Context) {
 	ctx := c.Request.Context()
@@ -77,7 +83,7 @@ func (a *App) createSession(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	hash := dummyHash
+	hash := dummyHash()
 	if u != nil && u.PasswordHash != "" && !u.Disabled {
 		hash = u.PasswordHash
 	}

@@ -26,6 +26,7 @@ type bankPage struct {
 	Etat       bank.Rapprochement
 	Covered    bool
 	Notice     string
+	ReadOnly   bool // staff assist view
 }
 
 // showBank lists the statements and the lines waiting for the
@@ -37,7 +38,7 @@ func (a *App) showBank(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	p := &bankPage{Head: newBankHead(co, "releves", "Banque : relevés et pointage"), CSRF: csrfToken(c)}
+	p := &bankPage{Head: newBankHead(co, "releves", "Banque : relevés et pointage"), CSRF: csrfToken(c), ReadOnly: cs.ReadOnly()}
 	if c.Query("relance") == "1" {
 		p.Notice = fmt.Sprintf("Rapprochement relancé : %d ligne(s) pointée(s) automatiquement, %d à confirmer.",
 			atoiOr0(c.Query("auto")), atoiOr0(c.Query("proposees")))
@@ -91,6 +92,7 @@ type statementPage struct {
 	Notice    string
 	Error     string
 	Closing   string
+	ReadOnly  bool
 }
 
 // lineFilters are the status filters of a statement's lines.
@@ -126,7 +128,7 @@ func (a *App) renderStatement(c *gin.Context, status int, errMsg string) {
 	}
 	p := &statementPage{Head: newBankHead(co, "releves", "Relevé du "+st.Start.Format("02/01/2006")+" au "+st.End.Format("02/01/2006")),
 		CSRF: csrfToken(c), Statement: st, Filter: c.Query("statut"), Notice: importNotice(c.Request.URL.Query()),
-		Error: errMsg, Closing: c.PostForm("solde")}
+		Error: errMsg, Closing: c.PostForm("solde"), ReadOnly: cs.ReadOnly()}
 	statuses, ok := lineFilters[p.Filter]
 	if !ok {
 		p.Filter = ""

@@ -31,6 +31,7 @@ type bankImportPage struct {
 	Sample   []bank.Line
 	Closing  string
 	HasClose bool // the file gives the closing balance
+	ReadOnly bool
 }
 
 func (a *App) showBankImport(c *gin.Context) {
@@ -40,7 +41,7 @@ func (a *App) showBankImport(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	p := &bankImportPage{Head: newBankHead(co, "import", "Importer un relevé bancaire"), CSRF: csrfToken(c)}
+	p := &bankImportPage{Head: newBankHead(co, "import", "Importer un relevé bancaire"), CSRF: csrfToken(c), ReadOnly: cs.ReadOnly()}
 	a.render.HTML(c, http.StatusOK, "bank_import", a.page(c, p.Head.Title, p))
 }
 

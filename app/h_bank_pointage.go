@@ -108,28 +108,40 @@ func (a *App) latestStatementEnd(c *gin.Context, cs *store.CoopScope) (time.Time
 
 // createOperationTick ticks an operation at the statement date given.
 func (a *App) createOperationTick(c *gin.Context) {
-	date, err := time.Parse(time.DateOnly, c.PostForm("date"))
-	if err != nil {
-		a.fail(c, fault.Invalidf("Indiquez la date du relevé sur lequel l'opération apparaît."))
-		return
-	}
-	a.operationTick(c, &date, "Pointée au "+date.Format("02/01/2006")+".")
+	a.operationTick(c, true)
 }
 
 // deleteOperationTick unticks an operation; if a bank line was paired
 // with it, that line is unmatched again.
 func (a *App) deleteOperationTick(c *gin.Context) {
-	a.operationTick(c, nil, "Pointage retiré.")
+	a.operationTick(c, false)
 }
 
-func (a *App) operationTick(c *gin.Context, date *time.Time, notice string) {
+// operationTick ticks (at the form's date) or unticks the operation named
+// by :op, then shows its row again (htmx) or the list (plain post).
+func (a *App) operationTick(c *gin.Context, tick bool) {
 	cs, ctx := coopScope(c), c.Request.Context()
 	id, ok := paramID(c, "op")
 	if !ok {
 		a.fail(c, fault.ErrNotFound)
 		return
 	}
-	if err := cs.TickBankOperation(ctx, id, date); err != nil {
+	op, err := compteOp(c, cs, id)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	date, derr := time.Parse(time.DateOnly, c.PostForm("date"))
+	var at *time.Time
+	notice := "Pointage retiré."
+	if tick {
+		if derr != nil {
+			a.fail(c, fault.Invalidf("Indiquez la date du relevé sur lequel l'opération apparaît."))
+			return
+		}
+		at, notice = &date, "Pointée au "+date.Format("02/01/2006")+"."
+	}
+	if err := cs.TickBankOperation(ctx, id, at); err != nil {
 		a.fail(c, err)
 		return
 	}
@@ -138,20 +150,29 @@ func (a *App) operationTick(c *gin.Context, date *time.Time, notice string) {
 		a.redirect(c, fmt.Sprintf("%s#bank-op-%d", back, id))
 		return
 	}
-	ops, err := cs.BankOperations(ctx, store.CompteFilter{IDs: []int64{id}})
-	if err != nil || len(ops) == 0 {
-		a.fail(c, fault.ErrNotFound)
+	if op, err = compteOp(c, cs, id); err != nil {
+		a.fail(c, err)
 		return
 	}
-	shown := civilDay(a.now())
-	if date != nil {
-		shown = *date
-	} else if d, err := time.Parse(time.DateOnly, c.PostForm("date")); err == nil {
-		shown = d
+	if derr != nil {
+		date = civilDay(a.now())
 	}
-	v := newBankOpView(c, cs, back, ops[0], shown)
+	v := newBankOpView(c, cs, back, op, date)
 	v.Notice = notice
 	a.render.Partial(c, http.StatusOK, "bank_op", v)
+}
+
+// compteOp loads one operation of the compte courant; another coop's, or
+// one off the compte courant, is fault.ErrNotFound.
+func compteOp(c *gin.Context, cs *store.CoopScope, id int64) (store.CompteOp, error) {
+	ops, err := cs.BankOperations(c.Request.Context(), store.CompteFilter{IDs: []int64{id}})
+	if err != nil {
+		return store.CompteOp{}, err
+	}
+	if len(ops) == 0 {
+		return store.CompteOp{}, fmt.Errorf("operation %d: %w", id, fault.ErrNotFound)
+	}
+	return ops[0], nil
 }
 
 // rapprochementPage is the état de rapprochement at a date.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,7 +18,7 @@ type bookPage struct {
 	Frame    bookFrame
 	Balances balanceSummary
 	Form     *entryForm
-	View     *bookView
+	List     bookList // the rendered book_view partial
 }
 
 // showBookHome opens the book of the exercice in progress (the most recent
@@ -61,12 +62,13 @@ func (a *App) showBook(c *gin.Context) {
 	}
 	f := newEntryForm(csrfToken(c), b)
 	f.prefill(c.Request.URL.Query(), b)
-	a.renderBook(c, http.StatusOK, cs, b, f, 0)
+	newID, _ := strconv.ParseInt(c.Query("nouvelle"), 10, 64)
+	a.renderBook(c, http.StatusOK, cs, b, f, newID)
 }
 
 // renderBook renders the book page (or its content for htmx).
 func (a *App) renderBook(c *gin.Context, status int, cs *store.CoopScope, b *store.Book, f *entryForm, newID int64) {
-	p, err := a.loadBookPage(c, cs, b, f, newID)
+	p, err := a.loadBookPage(c, cs, b, f, newID, false)
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -74,7 +76,7 @@ func (a *App) renderBook(c *gin.Context, status int, cs *store.CoopScope, b *sto
 	a.render.HTML(c, status, "book", a.page(c, "Cahier "+b.Exercice.Name, p))
 }
 
-func (a *App) loadBookPage(c *gin.Context, cs *store.CoopScope, b *store.Book, f *entryForm, newID int64) (*bookPage, error) {
+func (a *App) loadBookPage(c *gin.Context, cs *store.CoopScope, b *store.Book, f *entryForm, newID int64, oob bool) (*bookPage, error) {
 	co, err := cs.Coop(c.Request.Context())
 	if err != nil {
 		return nil, err
@@ -84,9 +86,16 @@ func (a *App) loadBookPage(c *gin.Context, cs *store.CoopScope, b *store.Book, f
 		vals, _ := url.ParseQuery(f.View)
 		q = parseBookQuery(vals)
 	}
-	book := ledger.NewBook(store.OpeningBalances(b.Exercice), b.Ops)
-	return &bookPage{Frame: newFrame(co, b.Exercice, "cahier", "Cahier de comptabilité"),
-		Balances: summarize(b, book.Closing()), Form: f, View: buildBookView(b, book.Entries(), q, newID)}, nil
+	list, err := a.bookListHTML(b, q, newID, oob)
+	if err != nil {
+		return nil, err
+	}
+	// The closing balances are a sum: the book need not be sorted for them.
+	closing := ledger.Book{Opening: store.OpeningBalances(b.Exercice), Ops: b.Ops}.Closing()
+	p := &bookPage{Frame: newFrame(co, b.Exercice, "cahier", "Cahier de comptabilité"),
+		Balances: summarize(b, closing), Form: f, List: list}
+	p.Balances.OOB = oob
+	return p, nil
 }
 
 // createOperation adds an operation from the entry form. A plain POST is
@@ -122,12 +131,11 @@ func (a *App) createOperation(c *gin.Context) {
 	}
 	next := newEntryForm(f.CSRF, b)
 	next.View, next.Saved = f.View, fmt.Sprintf("Opération « %s » enregistrée.", op.Piece)
-	p, err := a.loadBookPage(c, cs, b, next, op.ID)
+	p, err := a.loadBookPage(c, cs, b, next, op.ID, true)
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	p.View.OOB, p.Balances.OOB = true, true
 	a.render.Partial(c, http.StatusOK, "book_saved", p)
 }
 

@@ -47,8 +47,8 @@ func parseBookFile(data []byte, b *store.Book) ([]ledger.Operation, error) {
 	return ops, nil
 }
 
-// lineMessages splits an import error into one message per line.
-func lineMessages(err error) []string {
+// bookLineMessages splits an import error into one message per line.
+func bookLineMessages(err error) []string {
 	var le csvin.LineErrors
 	if errors.As(err, &le) {
 		out := make([]string, len(le))
@@ -102,7 +102,7 @@ func (a *App) createImport(c *gin.Context) {
 			a.fail(c, err)
 			return
 		}
-		p.Errors, p.Content = lineMessages(err), ""
+		p.Errors, p.Content = bookLineMessages(err), ""
 		a.render.HTML(c, http.StatusUnprocessableEntity, "book_import", a.page(c, p.Frame.Title, p))
 		return
 	}

@@ -125,8 +125,8 @@ func newEntryPage(r *store.CRFRecord, chart ledger.Chart, e ledger.Entered, raw 
 		}
 		return m.Plain()
 	}
-	p.Treasury = map[string]string{"debut_banque": e.Debut.Banque.Plain(), "debut_caisse": e.Debut.Caisse.Plain(),
-		"fin_banque": e.Fin.Banque.Plain(), "fin_caisse": e.Fin.Caisse.Plain()}
+	p.Treasury = map[string]string{"debut_banque": amount(e.Debut.Banque), "debut_caisse": amount(e.Debut.Caisse),
+		"fin_banque": amount(e.Fin.Banque), "fin_caisse": amount(e.Fin.Caisse)}
 	totals := map[string]money.Money{}
 	for _, l := range e.Lines {
 		totals[l.Compte] += l.Montant
@@ -162,7 +162,8 @@ func newEntryPage(r *store.CRFRecord, chart ledger.Chart, e ledger.Entered, raw 
 	for range blankSubsidyRows {
 		p.Subsidies = append(p.Subsidies, entrySubsidy{N: len(p.Subsidies)})
 	}
-	if !p.Frozen {
+	// Nothing typed yet: the checks would only say that nothing balances.
+	if !p.Frozen && r.State.Entered != "" {
 		for _, pb := range r.Problems {
 			if pb.Code != "saisie" {
 				p.Messages = append(p.Messages, pb.Message)
@@ -204,9 +205,10 @@ func rawSubsidies(form map[string][]string) []entrySubsidy {
 func bindEntered(form map[string][]string, chart ledger.Chart) (ledger.Entered, map[string]string) {
 	var e ledger.Entered
 	errs := map[string]string{}
-	read := func(field string, optional bool) money.Money {
+	// A blank field is zero: an account without movement, an empty caisse.
+	read := func(field string) money.Money {
 		s := first(form, field)
-		if s == "" && optional {
+		if s == "" {
 			return 0
 		}
 		m, err := money.Parse(s)
@@ -215,15 +217,15 @@ func bindEntered(form map[string][]string, chart ledger.Chart) (ledger.Entered, 
 		}
 		return m
 	}
-	e.Debut = ledger.Treasuries{Banque: read("debut_banque", false), Caisse: read("debut_caisse", true)}
-	e.Fin = ledger.Treasuries{Banque: read("fin_banque", false), Caisse: read("fin_caisse", true)}
+	e.Debut = ledger.Treasuries{Banque: read("debut_banque"), Caisse: read("debut_caisse")}
+	e.Fin = ledger.Treasuries{Banque: read("fin_banque"), Caisse: read("fin_caisse")}
 	codes := make([]string, 0, len(chart))
 	for code := range chart {
 		codes = append(codes, code)
 	}
 	slices.Sort(codes)
 	for _, code := range codes {
-		if m := read("compte_"+code, true); m != 0 {
+		if m := read("compte_" + code); m != 0 {
 			e.Lines = append(e.Lines, ledger.AccountLine{Compte: code, Montant: m})
 		}
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -133,17 +134,26 @@ func (a *App) createManualReminder(c *gin.Context) {
 		a.fail(c, fault.Invalidf("Le dossier %s de cette coopérative est complet : aucune relance à envoyer.", ex))
 		return
 	}
-	v.Mail.Key = fmt.Sprintf("remind-manual:%d:%d:%s", cs.ID(), wc.ID, nonce)
-	err = cs.Tx(ctx, func(tx *store.CoopScope) error {
-		queued, err := tx.QueueMail(ctx, v.Mail)
-		if err != nil || !queued {
-			return err
-		}
-		return tx.Audit(ctx, "reminder.manual", map[string]any{"exercice": ex, "manquants": v.Missing, "a": v.Mail.To})
-	})
-	if err != nil {
+	if _, err := a.queueManualReminder(ctx, cs, ex, v, wc, nonce); err != nil {
 		a.fail(c, err)
 		return
 	}
 	a.redirect(c, fmt.Sprintf("/ad/coops/%d/courriels?envoye=1", cs.ID()))
+}
+
+// queueManualReminder queues the reminder previewed in v now, keyed by the
+// form's one-time key (a double click queues one mail), with its audit row;
+// it reports whether a mail was queued. The queue's batch "relancer
+// maintenant" uses it for each coop of the selection.
+func (a *App) queueManualReminder(ctx context.Context, cs *store.CoopScope, ex string, v *reminderPreview, wc workflow.Campaign, nonce string) (bool, error) {
+	v.Mail.Key = fmt.Sprintf("remind-manual:%d:%d:%s", cs.ID(), wc.ID, nonce)
+	var queued bool
+	err := cs.Tx(ctx, func(tx *store.CoopScope) error {
+		var err error
+		if queued, err = tx.QueueMail(ctx, v.Mail); err != nil || !queued {
+			return err
+		}
+		return tx.Audit(ctx, "reminder.manual", map[string]any{"exercice": ex, "manquants": v.Missing, "a": v.Mail.To})
+	})
+	return queued, err
 }

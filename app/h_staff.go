@@ -65,6 +65,7 @@ type staffCoop struct {
 	Saved     bool
 	Password  string // shown once after issuing
 	Login     string
+	Access    *coopAccessView // h_coop_access.go
 }
 
 func (a *App) loadStaffCoop(c *gin.Context) (*store.CoopScope, *staffCoop, bool) {
@@ -82,7 +83,12 @@ func (a *App) loadStaffCoop(c *gin.Context) (*store.CoopScope, *staffCoop, bool)
 		a.fail(c, err)
 		return nil, nil, false
 	}
-	return cs, &staffCoop{Coop: co, Exercices: ex, Saved: c.Query("ok") == "1"}, true
+	access, err := a.loadCoopAccess(c.Request.Context(), adScope(c), cs.ID(), c.Query("acces"))
+	if err != nil {
+		a.fail(c, err)
+		return nil, nil, false
+	}
+	return cs, &staffCoop{Coop: co, Exercices: ex, Saved: c.Query("ok") == "1", Access: access}, true
 }
 
 func (a *App) showStaffCoop(c *gin.Context) {
@@ -153,6 +159,7 @@ type team struct {
 	Error    string
 	Created  string
 	Password string
+	Reissued bool // Password is a new one for an existing account (h_team_admin.go)
 }
 
 func (a *App) showTeam(c *gin.Context) {

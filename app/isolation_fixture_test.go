@@ -15,6 +15,7 @@ func (w *world) seedVictimObjects() {
 	// — book victims —
 	w.seedBookVictims()
 	// — bank victims —
+	w.seedBankVictims()
 	// — closing victims —
 	w.seedClosingVictims()
 	// — dossier victims —
@@ -23,6 +24,8 @@ func (w *world) seedVictimObjects() {
 	w.seedMailVictims()
 	// — outbox victims —
 	w.extraVictims["mail"] = itoa(w.victimMail())
+	// — staff victims —
+	w.seedStaffVictims()
 }
 
 // victimSnapshot summarises AD B's data (coop row, audit rows) so that the

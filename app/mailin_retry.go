@@ -74,6 +74,13 @@ func (a *App) putBackRetries(ctx context.Context, m mailbox) error {
 	if err != nil || len(rows) == 0 {
 		return err
 	}
+	// The poller's own lease: two processes must not put the same message
+	// back twice.
+	lease, holder := "mailin:"+m.box.Key(), leaseHolder()
+	if ok, err := sys.TryLease(ctx, lease, holder, retryTimeout); err != nil || !ok {
+		return err
+	}
+	defer func() { _ = sys.ReleaseLease(context.WithoutCancel(ctx), lease, holder) }()
 	ctx, cancel := context.WithTimeout(ctx, retryTimeout)
 	defer cancel()
 	c, err := dialIMAP(m.box)

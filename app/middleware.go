@@ -14,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"retkoop/app/docstore"
 	"retkoop/app/fault"
 	"retkoop/app/store"
 )
@@ -150,6 +151,14 @@ func (a *App) csrf(c *gin.Context) {
 	}
 	got := c.GetHeader("X-CSRF-Token")
 	if got == "" {
+		if err := parseForm(c.Request); err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				a.renderError(c, http.StatusUnprocessableEntity, (&docstore.TooLargeError{Max: a.cfg.MaxAttachment}).Error())
+				c.Abort()
+				return
+			}
+		}
 		got = c.PostForm("csrf")
 	}
 	if subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRF)) != 1 {
@@ -250,4 +259,14 @@ func (a *App) setSessionCookie(c *gin.Context, token string) {
 func (a *App) clearSessionCookie(c *gin.Context) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
 		Secure: a.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// parseForm parses a urlencoded or multipart body (files above 1 MiB spill
+// to temporary files) so that its errors, a body over the limit above all,
+// are seen here rather than silently ignored.
+func parseForm(r *http.Request) error {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		return r.ParseMultipartForm(1 << 20)
+	}
+	return r.ParseForm()
 }

@@ -14,13 +14,19 @@ type Page struct {
 	User   *store.User
 	CSRF   string
 	Assist bool
-	Data   any
+	// AssistCoop is the coop whose space a staff member views in assist
+	// mode (assist.go).
+	AssistCoop int64
+	Data       any
 }
 
 func (a *App) page(c *gin.Context, title string, data any) Page {
 	p := Page{Title: title, User: currentUser(c), Data: data}
 	if s := currentSession(c); s != nil {
 		p.CSRF = s.CSRF
+	}
+	if id, ok := assistCoop(c); ok {
+		p.Assist, p.AssistCoop = true, id
 	}
 	return p
 }

@@ -113,6 +113,18 @@ func (a *App) Router() *gin.Engine {
 	s.POST("/coops/:coop/dossier/:ex/dispenser", a.waiveDossierProof)
 	s.POST("/coops/:coop/dossier/:ex/valider", a.validateDossier)
 	s.POST("/coops/:coop/dossier/:ex/rouvrir", a.reopenDossier)
+	s.GET("/dossiers", a.showQueue)
+	s.POST("/dossiers/relances", a.createQueueReminders)
+	s.POST("/dossiers/validations", a.createQueueValidations)
+	s.POST("/dossiers/export", a.exportQueue)
+	s.GET("/consolidation", a.showConsolidation)
+	s.GET("/consolidation/export", a.exportConsolidation)
+	s.GET("/consolidation/avancement.svg", a.showProgressChart)
+	s.POST("/coops/:coop/mot-de-passe/courrier", a.createPasswordLetter)
+	s.POST("/coops/:coop/mot-de-passe/courriel", a.createAccessMail)
+	s.POST("/coops/:coop/mandataire", a.updateMandataire)
+	// Assist: the mandataire's GET pages, read-only (assist.go).
+	a.mountAssist(s.Group("/coops/:coop/assistance", a.requireAssist), r.Routes())
 	// — staff: mail-in triage and ledger —
 	s.GET("/courrier", a.showMailTriage)
 	s.GET("/courrier/journal", a.showMailLedger)
@@ -137,6 +149,12 @@ func (a *App) Router() *gin.Engine {
 	ad := s.Group("/admin", a.requireAdmin)
 	ad.GET("/equipe", a.showTeam)
 	ad.POST("/equipe", a.createStaff)
+	ad.POST("/equipe/:user/desactiver", a.disableStaff)
+	ad.POST("/equipe/:user/activer", a.enableStaff)
+	ad.POST("/equipe/:user/mot-de-passe", a.createStaffPassword)
+	ad.GET("/coops/import", a.showCoopsImport)
+	ad.POST("/coops/import", a.createCoopsImport)
+	ad.POST("/coops/courriers", a.createPasswordLetters)
 
 	return r
 }

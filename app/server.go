@@ -27,6 +27,7 @@ type App struct {
 	ipThrottle *auth.Throttle
 	hashParams auth.Params
 	sessionTTL time.Duration
+	bookViews  viewCache // rendered book lists (bookcache.go)
 }
 
 // New builds the application around an open, migrated database.

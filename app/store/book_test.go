@@ -340,3 +340,73 @@ func TestBookUpdateDeleteTick(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestBookCacheFollowsEveryWrite reads the book after each kind of write:
+// the cached book must never be stale.
+func TestBookCacheFollowsEveryWrite(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := setupBook(t, db)
+		read := func() []ledger.Operation {
+			t.Helper()
+			b, err := f.a1.Book(ctx, ex25)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b.Ops
+		}
+		if len(read()) != 0 {
+			t.Fatal("empty book not empty")
+		}
+		op := recette("01/10/2025", "1", ledger.Banque, "80", "70800008")
+		mustInsert(t, f.a1, op)
+		if ops := read(); len(ops) != 1 || ops[0].Amount != eur("80") {
+			t.Fatalf("after insert: %+v", ops)
+		}
+		read() // cached now
+		edit := *op
+		edit.Amount, edit.Lines = eur("90"), []ledger.Line{{Account: "70800008", Amount: eur("90")}}
+		if err := f.a1.UpdateOperation(ctx, &edit, 0); err != nil {
+			t.Fatal(err)
+		}
+		if ops := read(); ops[0].Amount != eur("90") || ops[0].Lines[0].Amount != eur("90") {
+			t.Fatalf("after update: %+v", ops)
+		}
+		if err := f.a1.TickOperations(ctx, []int64{op.ID}, ptr(day("31/10/2025"))); err != nil {
+			t.Fatal(err)
+		}
+		if ops := read(); ops[0].Ticked == nil {
+			t.Fatal("after tick: not ticked")
+		}
+		more, err := ledger.ParseBookCSV(strings.NewReader("date;piece;libelle;tresorerie;compte;recette;depense\n02/10/2025;2;Dons;banque;70800008;5;\n"),
+			ledger.Exercice{StartYear: 2025}, ledger.Chart{"70800008": "x"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.a1.ImportOperations(ctx, ex25, more); err != nil {
+			t.Fatal(err)
+		}
+		if ops := read(); len(ops) != 2 {
+			t.Fatalf("after import: %d", len(ops))
+		}
+		if err := f.a1.DeleteOperation(ctx, op.ID); err != nil {
+			t.Fatal(err)
+		}
+		if ops := read(); len(ops) != 1 {
+			t.Fatalf("after delete: %d", len(ops))
+		}
+		// The demo's bulk path too.
+		ex, _ := f.a1.Exercice(ctx, ex25)
+		if err := db.System().BulkInsertOperations(ctx, []store.BulkBook{{CoopID: f.coopA1, ExerciceID: ex.ID,
+			Regies: []ledger.Regie{{ID: "CE1", Label: "Mme A"}},
+			Ops:    []ledger.Operation{*recette("03/10/2025", "3", ledger.Caisse, "7", "70800008")}}}); err != nil {
+			t.Fatal(err)
+		}
+		if ops := read(); len(ops) != 2 {
+			t.Fatalf("after bulk insert: %d", len(ops))
+		}
+		if r, _ := f.a1.LedgerRegies(ctx); len(r) != 1 {
+			t.Fatalf("bulk régies = %v", r)
+		}
+	})
+}

@@ -64,6 +64,9 @@ func (c *CoopScope) ImportOperations(ctx context.Context, exercice string, ops [
 		if err := tx.insertOps(ctx, ex.ID, ops); err != nil {
 			return err
 		}
+		if err := tx.bumpBook(ctx, ex.ID); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, "cahier.import", map[string]any{"exercice": ex.Name, "operations": len(ops)})
 	})
 	if err != nil {
@@ -193,9 +196,18 @@ func (y *System) BulkInsertOperations(ctx context.Context, books []BulkBook) err
 				return fmt.Errorf("bulk regies: %w", err)
 			}
 		}
+		ids := make([]int64, 0, len(books))
 		for _, b := range books {
 			if err := insertOps(ctx, tx, b.CoopID, b.ExerciceID, b.Ops, now); err != nil {
 				return err
+			}
+			ids = append(ids, b.ExerciceID)
+		}
+		for start := 0; start < len(ids); start += maxRowsPerInsert {
+			part := ids[start:min(start+maxRowsPerInsert, len(ids))]
+			if _, err := tx.NewUpdate().Model((*Exercice)(nil)).Set("book_rev = book_rev + 1").
+				Where("id IN (?)", bun.In(part)).Exec(ctx); err != nil {
+				return fmt.Errorf("bulk operations: %w", err)
 			}
 		}
 		return nil

@@ -231,3 +231,44 @@ func TestHistoryTimesAreUTC(t *testing.T) {
 		}
 	})
 }
+
+func TestSeedClosings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := setupClosing(t, db)
+		targets, err := db.System().ClosingTargets(ctx, f.adA.ID, ex25)
+		if err != nil || len(targets) != 2 || targets[0].Coop.ID != f.coopA1 || targets[0].Dossier != nil || targets[0].HasCRF {
+			t.Fatalf("targets = %+v, %v", targets, err)
+		}
+		books, err := db.System().ExercicesOperations(ctx, []store.Exercice{targets[0].Exercice, targets[1].Exercice})
+		if err != nil || len(books[targets[0].Exercice.ID]) != 3 || len(books[targets[1].Exercice.ID]) != 0 {
+			t.Fatalf("books = %+v, %v", books, err)
+		}
+		if ops := books[targets[0].Exercice.ID]; ops[0].Piece != "R2" || len(ops[2].Lines) != 1 || ops[2].Lines[0].Amount != eur("120") {
+			t.Fatalf("book order or lines = %+v", ops)
+		}
+		r, _ := f.a1.CRF(ctx, ex25)
+		at := time.Date(2026, 9, 12, 15, 0, 0, 0, time.UTC)
+		seed := store.ClosingSeed{CoopID: f.coopA1, Exercice: targets[0].Exercice, CloseBook: true, CRF: r.CRF,
+			Status: store.CRFLocked, Subsidies: true, At: at, By: "Démo"}
+		for range 2 {
+			if err := db.System().SeedClosings(ctx, []store.ClosingSeed{seed}); err != nil {
+				t.Fatal(err)
+			}
+			seed.CloseBook = false // a second run only meets the existing rows
+		}
+		ex, _ := f.a1.Exercice(ctx, ex25)
+		next, err := f.a1.Exercice(ctx, "2026-2027")
+		if ex.State != store.ExerciceClosed || err != nil || next.OpeningBank != eur("1414.56") {
+			t.Fatalf("seeded closing: %+v / %+v, %v", ex, next, err)
+		}
+		st, _ := f.a1.CRFState(ctx, ex25)
+		snap, err := st.Snapshot()
+		if st.Status != store.CRFLocked || !st.SubsidiesValidated() || err != nil || snap.TotalProduits != eur("330") {
+			t.Fatalf("seeded crf = %+v, %v", st, err)
+		}
+		if hist, _ := f.a1.ExerciceHistory(ctx, ex25); len(hist) != 1 || hist[0].By != "Démo" {
+			t.Fatalf("history = %+v", hist)
+		}
+	})
+}

@@ -125,9 +125,9 @@ func TestCRFEnteredDirectly(t *testing.T) {
 		wantInvalid(t, a2.CloseExercice(ctx, store.Closing{Exercice: ex25}), "pas de cahier à clôturer")
 
 		e := ledger.Entered{
-			Lines: []ledger.AccountLine{{Compte: "60600008", Montant: eur("200")}, {Compte: "74400008", Montant: eur("300")}},
-			Debut: ledger.Treasuries{Banque: eur("1000"), Caisse: eur("50")},
-			Fin:   ledger.Treasuries{Banque: eur("1090"), Caisse: eur("50")},
+			Lines:       []ledger.AccountLine{{Compte: "60600008", Montant: eur("200")}, {Compte: "74400008", Montant: eur("300")}},
+			Debut:       ledger.Treasuries{Banque: eur("1000"), Caisse: eur("50")},
+			Fin:         ledger.Treasuries{Banque: eur("1090"), Caisse: eur("50")},
 			Subventions: []ledger.Subsidy{{Date: "2025-11-12", Compte: "74400008", Financeur: "Mairie", Montant: eur("300")}},
 		}
 		if err := a2.SaveEnteredCRF(ctx, ex25, e); err != nil {

@@ -30,6 +30,7 @@ type DB struct {
 	db       *bun.DB
 	postgres bool
 	now      func() time.Time
+	books    bookCache // recently read books (bookcache.go)
 }
 
 // Open connects to RETKOOP_DATABASE-style DSN: "sqlite:PATH" or a

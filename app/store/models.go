@@ -99,6 +99,7 @@ type Exercice struct {
 	OpeningBank money.Money `bun:"opening_bank"`
 	OpeningCash money.Money `bun:"opening_cash"`
 	State       string      `bun:"state"`
+	BookRev     int64       `bun:"book_rev"` // raised by every write of the book's operations
 	ClosedAt    time.Time   `bun:"closed_at,nullzero"`
 	CreatedAt   time.Time   `bun:"created_at"`
 }
