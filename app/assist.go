@@ -34,7 +34,7 @@ func (a *App) mountAssist(g *gin.RouterGroup, routes gin.RoutesInfo) {
 		}
 		g.GET(strings.TrimPrefix(rt.Path, "/coop"), rt.HandlerFunc)
 	}
-	// g.POST("/*path", a.refuseAssistWrite)
+	g.POST("/*path", a.refuseAssistWrite)
 }
 
 // requireAssist resolves the coop through the staff's AD (another AD's
