@@ -26,7 +26,10 @@ const ctxAssist = "assist"
 
 // mountAssist registers, under the assist group, the GET routes of the
 // mandataire's space (those of routes whose path starts with /coop), and
-// the refusal of every other request.
+// the refusal of every other request. A route's handler is the last of its
+// chain (gin.RouteInfo.HandlerFunc): the mandataire's routes carry no
+// middleware of their own, their group's (login, mandataire scope) being
+// replaced here by requireAssist.
 func (a *App) mountAssist(g *gin.RouterGroup, routes gin.RoutesInfo) {
 	for _, rt := range routes {
 		if rt.Method != http.MethodGet || (rt.Path != "/coop" && !strings.HasPrefix(rt.Path, "/coop/")) {
@@ -60,9 +63,15 @@ func (a *App) requireAssist(c *gin.Context) {
 	c.Set(ctxAssist, id)
 	w := &assistWriter{ResponseWriter: c.Writer, prefix: assistBase(id), status: http.StatusOK}
 	c.Writer = w
+	defer func() {
+		// On a panic, the recovery (base) answers on the real writer.
+		c.Writer = w.ResponseWriter
+		if p := recover(); p != nil {
+			panic(p)
+		}
+	}()
 	c.Next()
 	w.finish()
-	c.Writer = w.ResponseWriter
 }
 
 // refuseAssistWrite answers every write attempted in assist mode.

@@ -4,11 +4,14 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"retkoop/app/ledger"
+	"retkoop/app/store"
 	"retkoop/app/store/storetest"
 )
 
@@ -35,17 +38,32 @@ func benchBookHandler(b *testing.B, ops int) (*App, *http.Request) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	logins, err := SeedDemo(ctx, db, DemoOptions{Coops: 1, Operations: ops}, cheapHash, ex25)
+	// One coop with an open book of ops generated operations.
+	sys := db.System()
+	ad, err := sys.EnsureAD(ctx, "31", "OCCE 31")
 	if err != nil {
 		b.Fatal(err)
 	}
-	var uaiLogin string
-	for _, l := range logins {
-		if l.Role == "mandataire" {
-			uaiLogin = l.Login
-		}
+	if err := sys.SeedChart(ctx, ad.ID, SeedChart()); err != nil {
+		b.Fatal(err)
 	}
-	u, err := db.Auth().UserByLogin(ctx, uaiLogin)
+	scope, _ := db.ForAD(ctx, ad.ID, nil)
+	if _, err := scope.ImportCoops(ctx, []store.CoopImport{{UAI: "0310036W", Params: store.CoopParams{Name: "École Alpha"},
+		OpeningBank: 250000, OpeningCash: 5000}}, ex25); err != nil {
+		b.Fatal(err)
+	}
+	targets, err := sys.BookTargets(ctx, ad.ID, ex25)
+	if err != nil || len(targets) != 1 {
+		b.Fatalf("targets: %v", err)
+	}
+	t := targets[0]
+	g := newDemoYear(rand.New(rand.NewPCG(31, 1)), ledger.Exercice{StartYear: 2025},
+		ledger.Balances{ledger.Banque: t.Exercice.OpeningBank, ledger.Caisse: t.Exercice.OpeningCash})
+	if err := sys.BulkInsertOperations(ctx, []store.BulkBook{{CoopID: t.CoopID, ExerciceID: t.Exercice.ID,
+		Regies: g.regies(), Ops: g.generate(ops)}}); err != nil {
+		b.Fatal(err)
+	}
+	u, err := db.Auth().UserByLogin(ctx, "0310036W")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -69,8 +87,9 @@ func BenchmarkBookPage400(b *testing.B) {
 	h := a.Handler()
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	if rec.Code != http.StatusOK || strings.Count(rec.Body.String(), `<tr id="entry-`) != bookPageSize {
-		b.Fatalf("status %d, %d rows", rec.Code, strings.Count(rec.Body.String(), `<tr id="entry-`))
+	if page := rec.Body.String(); rec.Code != http.StatusOK || strings.Count(page, `<tr id="entry-`) != bookPageSize ||
+		!strings.Contains(page, `id="entry-form"`) {
+		b.Fatalf("status %d, %d rows", rec.Code, strings.Count(page, `<tr id="entry-`))
 	}
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -1,12 +1,15 @@
 package app
 
 import (
+	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"testing"
 
 	"retkoop/app/ledger"
+	"retkoop/app/store"
 )
 
 func TestBookHomeRedirectsToOpenExercice(t *testing.T) {
@@ -79,4 +82,82 @@ func TestBookPageUnknownExerciceIs404(t *testing.T) {
 	c := w.login("0310036W")
 	wantStatus(t, c.get("/coop/cahier/2019-2020"), http.StatusNotFound)
 	wantStatus(t, c.get("/coop/cahier/n-importe-quoi"), http.StatusNotFound)
+}
+
+// TestBookFiltersAndPages: a year of 130 generated operations, shown 50 by
+// 50 with the running balances of the whole book, filtered by month,
+// treasury, account, text and pointage, with the totals of the filtered
+// rows; the cached list follows every change of the book.
+func TestBookFiltersAndPages(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	cs := w.coopScopeOf(w.coopA)
+	ex, _ := cs.Exercice(ctx, ex25)
+	g := newDemoYear(rand.New(rand.NewPCG(5, 5)), ledger.Exercice{StartYear: 2025}, store.OpeningBalances(ex))
+	if err := w.db.System().BulkInsertOperations(ctx, []store.BulkBook{{CoopID: w.coopA.ID, ExerciceID: ex.ID,
+		Regies: g.regies(), Ops: g.generate(130)}}); err != nil {
+		t.Fatal(err)
+	}
+	ops := w.bookOf(w.coopA)
+	entries := ledger.NewBook(store.OpeningBalances(ex), ops).Entries()
+	c := w.login("0310036W")
+	// The default page is the last one: the latest operations.
+	doc := c.doc(c.get("/coop/cahier/2025-2026"))
+	if n := doc.Find("#book-rows tr").Length(); n != 30 || text(doc, "#book-count") != "130" {
+		t.Fatalf("last page: %d rows of %s", n, text(doc, "#book-count"))
+	}
+	page2 := c.doc(c.get("/coop/cahier/2025-2026?page=2"))
+	rows := page2.Find("#book-rows tr")
+	if rows.Length() != bookPageSize {
+		t.Fatalf("page 2: %d rows", rows.Length())
+	}
+	for i := range bookPageSize {
+		e := entries[bookPageSize+i]
+		row := rows.Eq(i)
+		if id, _ := row.Attr("id"); id != "entry-"+itoa(e.Op.ID) ||
+			plainText(row.Find(`td[data-label="Banque"]`).Text()) != plainText(e.Banque.String()) ||
+			plainText(row.Find(`td[data-label="Caisse"]`).Text()) != plainText(e.Caisse.String()) {
+			t.Fatalf("page 2 row %d = %s, want %d with %v / %v", i, row.Text(), e.Op.ID, e.Banque, e.Caisse)
+		}
+	}
+	if _, ok := page2.Find(`a[rel="prev"]`).Attr("href"); !ok {
+		t.Error("no link to page 1")
+	}
+	// Filters: the page shows what the ledger's filter selects, and its totals.
+	for _, tc := range []struct {
+		query string
+		f     ledger.Filter
+	}{
+		{"mois=2025-10", ledger.Filter{From: tday("01/10/2025"), To: tday("31/10/2025")}},
+		{"tresorerie=caisse", ledger.Filter{Treasury: ledger.Caisse}},
+		{"compte=60600008", ledger.Filter{Account: "60600008"}},
+		{"q=sortie", ledger.Filter{Text: "sortie"}},
+		{"non_pointees=1&tresorerie=banque", ledger.Filter{Unticked: true, Treasury: ledger.Banque}},
+		{"projet=Classe+verte", ledger.Filter{Project: "Classe verte"}},
+	} {
+		want := tc.f.Select(ops)
+		totals := ledger.ComputeTotals(want)
+		for _, hx := range []bool{false, true} {
+			var res *http.Response
+			if hx {
+				res = c.get("/coop/cahier/2025-2026?tout=1&"+tc.query, "HX-Request", "true")
+			} else {
+				res = c.get("/coop/cahier/2025-2026?tout=1&" + tc.query)
+			}
+			d := c.doc(res)
+			if n := d.Find("#book-rows tr").Length(); n != len(want) || len(want) == 0 {
+				t.Errorf("%s (htmx %v): %d rows, want %d", tc.query, hx, n, len(want))
+			}
+			if got := text(d, "#total-depenses"); got != plainText(totals.Depenses.String()) {
+				t.Errorf("%s: dépenses %s, want %v", tc.query, got, totals.Depenses)
+			}
+		}
+	}
+	// A new operation shows at once in the (cached) list.
+	form := entryValues("recette", "2026-08-20", "999", "Don de fin d'année", "banque", "12,34", "75600008", "")
+	wantStatus(t, c.post("/coop/cahier/2025-2026/operations", form), http.StatusSeeOther)
+	doc = c.doc(c.get("/coop/cahier/2025-2026"))
+	if text(doc, "#book-count") != "131" || !strings.Contains(doc.Find("#book-rows tr").Last().Text(), "Don de fin d'année") {
+		t.Errorf("the new operation is not in the list: %s", text(doc, "#book-count"))
+	}
 }

@@ -52,27 +52,47 @@ type entryForm struct {
 
 // AccountOptions renders the <option>s of a ventilation line's account
 // select, grouped by charges and produits, with selected chosen. The form
-// has several lines of some thirty accounts each: building them here is
-// much cheaper than a template loop with a comparison per option.
+// is rendered on every view of the book: building its selects here is
+// much cheaper than template loops with a comparison per option.
 func (f *entryForm) AccountOptions(selected string) template.HTML {
 	var b strings.Builder
 	b.Grow(4096)
 	b.WriteString(`<option value="">— compte —</option>`)
-	group := func(label string, opts []option) {
-		b.WriteString(`<optgroup label="` + label + `">`)
-		for _, o := range opts {
-			v := html.EscapeString(o.Value)
-			b.WriteString(`<option value="` + v + `"`)
-			if o.Value == selected {
-				b.WriteString(` selected`)
-			}
-			b.WriteString(`>` + html.EscapeString(o.Label) + `</option>`)
-		}
-		b.WriteString(`</optgroup>`)
+	b.WriteString(`<optgroup label="Dépenses (comptes 6)">`)
+	writeOptions(&b, f.Charges, selected)
+	b.WriteString(`</optgroup><optgroup label="Recettes (comptes 7)">`)
+	writeOptions(&b, f.Produits, selected)
+	b.WriteString(`</optgroup>`)
+	return template.HTML(b.String()) // every value is escaped by writeOptions
+}
+
+// TreasuryOptions renders the <option>s of a treasury select.
+func (f *entryForm) TreasuryOptions(selected string) template.HTML {
+	var b strings.Builder
+	writeOptions(&b, f.Treasuries, selected)
+	return template.HTML(b.String())
+}
+
+// ModeOptions renders the <option>s of the mode select.
+func (f *entryForm) ModeOptions() template.HTML {
+	opts := make([]option, len(f.Modes))
+	for i, m := range f.Modes {
+		opts[i] = option{Value: string(m), Label: m.Label()}
 	}
-	group("Dépenses (comptes 6)", f.Charges)
-	group("Recettes (comptes 7)", f.Produits)
-	return template.HTML(b.String()) // every value above is escaped
+	var b strings.Builder
+	writeOptions(&b, opts, f.Mode)
+	return template.HTML(b.String())
+}
+
+// writeOptions writes escaped <option> elements.
+func writeOptions(b *strings.Builder, opts []option, selected string) {
+	for _, o := range opts {
+		b.WriteString(`<option value="` + html.EscapeString(o.Value) + `"`)
+		if o.Value == selected {
+			b.WriteString(` selected`)
+		}
+		b.WriteString(`>` + html.EscapeString(o.Label) + `</option>`)
+	}
 }
 
 // formLine is one ventilation row as typed.

@@ -14,7 +14,7 @@ import (
 
 // bookPageSize is the number of rows of one page of the book; running
 // balances come from the whole book, so they are right on every page.
-const bookPageSize = 100
+const bookPageSize = 50
 
 // bookQuery is the book view asked for in the URL: filters and page.
 type bookQuery struct {
@@ -209,7 +209,11 @@ func newBookRow(e ledger.Entry, b *store.Book, newID int64) bookRow {
 		r.Ticked = op.Ticked.Format("02/01/2006")
 	}
 	for _, l := range op.Lines {
-		r.Accounts = append(r.Accounts, l.Account+" "+b.Chart.Label(l.Account)+" : "+l.Amount.String())
+		a := l.Account + " " + b.Chart.Label(l.Account)
+		if len(op.Lines) > 1 { // a split: each account's part
+			a += " : " + l.Amount.String()
+		}
+		r.Accounts = append(r.Accounts, a)
 	}
 	return r
 }

@@ -6,8 +6,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"retkoop/app/store"
+	"retkoop/app/uai"
 )
 
 const coopsHeader = "uai;nom;adresse;code_postal;commune;mandataire;email;iban;solde_banque;solde_caisse\n"
@@ -34,9 +38,9 @@ func TestCoopsImportInTheUI(t *testing.T) {
 	}
 	before := len(w.adCoops())
 	bad := coopsHeader +
-		"0310555X;École Nouvelle;1 rue Neuve;31000;Toulouse;Mme Neuve;neuve@ecole.example;;1 234,56;12\n" +
+		"0310555K;École Nouvelle;1 rue Neuve;31000;Toulouse;Mme Neuve;neuve@ecole.example;;1 234,56;12\n" +
 		"0310036X;École à l'UAI fausse;;31000;Toulouse;;;;0;0\n" +
-		"0310556Y;;;3100;Toulouse;;pas-une-adresse;;abc;0\n"
+		"0310556L;;;3100;Toulouse;;pas-une-adresse;;abc;0\n"
 	res := admin.postMultipart("/ad/admin/coops/import", url.Values{"exercice": {ex25}}, "fichier", "coops.csv", []byte(bad))
 	doc := admin.doc(res)
 	if res.StatusCode != http.StatusUnprocessableEntity {
@@ -57,7 +61,7 @@ func TestCoopsImportInTheUI(t *testing.T) {
 	}
 
 	good := coopsHeader +
-		"0310555X;École Nouvelle;1 rue Neuve;31000;Toulouse;Mme Neuve;neuve@ecole.example;;1 234,56;12\n" +
+		"0310555K;École Nouvelle;1 rue Neuve;31000;Toulouse;Mme Neuve;neuve@ecole.example;;1 234,56;12\n" +
 		"0310036W;École Alpha rénovée;;31000;Toulouse;M. École Alpha;0310036w@ecole.example;FR7630006000011234567890189;1000;20\n"
 	res = admin.postMultipart("/ad/admin/coops/import", url.Values{"exercice": {ex25}}, "fichier", "coops.csv", []byte(good))
 	doc = admin.doc(res)
@@ -82,7 +86,7 @@ func TestCoopsImportInTheUI(t *testing.T) {
 		t.Fatalf("import: %d %q", res.StatusCode, doc.Find("#import-result").Text())
 	}
 	ad, _ := w.db.ForAD(context.Background(), w.adA.ID, nil)
-	co, err := ad.CoopByUAI(context.Background(), "0310555X")
+	co, err := ad.CoopByUAI(context.Background(), "0310555K")
 	if err != nil || co.Name != "École Nouvelle" || co.MandataireEmail != "neuve@ecole.example" {
 		t.Fatalf("created coop: %+v %v", co, err)
 	}
@@ -108,10 +112,15 @@ func TestCoopsImportInTheUI(t *testing.T) {
 		t.Errorf("letter for AD B's coop: %d", res.StatusCode)
 	}
 	// A UAI that is another AD's coop is refused at the preview.
-	clash := coopsHeader + "0700001L;Intrusion;;70000;Vesoul;;;;0;0\n"
+	other := uai.Make(700002)
+	adB, _ := w.db.ForAD(context.Background(), w.adB.ID, nil)
+	if _, err := adB.ImportCoops(context.Background(), []store.CoopImport{{UAI: other, Params: store.CoopParams{Name: "École de l'AD B"}}}, ex25); err != nil {
+		t.Fatal(err)
+	}
+	clash := coopsHeader + other + ";Intrusion;;70000;Vesoul;;;;0;0\n"
 	res = admin.postMultipart("/ad/admin/coops/import", url.Values{"exercice": {ex25}}, "fichier", "c.csv", []byte(clash))
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body(t, res), "ligne 2 : l'UAI 0700001L est déjà l'identifiant") {
-		t.Errorf("clash with another AD: %d", res.StatusCode)
+	if b := body(t, res); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(htmlText(t, b), "ligne 2 : l'UAI "+other+" est déjà l'identifiant") {
+		t.Errorf("clash with another AD: %d %s", res.StatusCode, htmlText(t, b))
 	}
 }
 
@@ -120,6 +129,7 @@ func TestCoopsImportInTheUI(t *testing.T) {
 // queued with a link, never a password.
 func TestPasswordLetterAndAccessMail(t *testing.T) {
 	w := newWorld(t)
+	w.app.now = func() time.Time { return septNow }
 	staff := w.login("staff@a.example")
 	res := staff.post("/ad/coops/"+itoa(w.coopA.ID)+"/mot-de-passe/courrier", nil)
 	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/pdf" || res.Header.Get("Cache-Control") != "no-store" {
@@ -127,20 +137,16 @@ func TestPasswordLetterAndAccessMail(t *testing.T) {
 	}
 	pdf := []byte(body(t, res))
 	text := extractPDFText(t, pdf)
-	for _, want := range []string{"École Alpha", "0310036W", w.app.cfg.BaseURL.String(), "30/09/2026"} {
+	for _, want := range []string{"École Alpha", "0310036W", w.app.cfg.BaseURL.String(), "Avant le 30 septembre 2026"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the letter lacks %q:\n%s", want, text)
 		}
 	}
-	i := strings.Index(text, "Mot de passe")
+	i := strings.Index(text, "Mot de passe provisoire")
 	if i < 0 {
 		t.Fatalf("no password in the letter:\n%s", text)
 	}
-	pw := strings.Fields(text[i+len("Mot de passe"):])[0]
-	pw = strings.TrimPrefix(pw, ":")
-	if pw == "" {
-		pw = strings.Fields(text[i+len("Mot de passe"):])[1]
-	}
+	pw := strings.Fields(text[i+len("Mot de passe provisoire"):])[0]
 	old := w.anon().post("/connexion", url.Values{"identifiant": {"0310036W"}, "mot_de_passe": {w.pw["0310036W"]}})
 	if old.StatusCode == http.StatusSeeOther {
 		t.Error("the old password still works")

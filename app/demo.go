@@ -114,8 +114,10 @@ func SeedDemo(ctx context.Context, db *store.DB, o DemoOptions, hp auth.Params, 
 			OpeningCash: money.Money(rng.IntN(20000)),
 		})
 	}
-	if o.Coops > len(demoSchools) {
-		rows[len(demoSchools)].Params.BookMode = store.BookEntered
+	// One generated coop in ten keeps its books on paper and enters its CRF
+	// directly, so that the staff's queue and consolidation show both ways.
+	for i := len(demoSchools); i < len(rows); i += 10 {
+		rows[i].Params.BookMode = store.BookEntered
 	}
 	if _, err := sys.BulkImportCoops(ctx, ad.ID, rows, exercice); err != nil {
 		return nil, fmt.Errorf("seed demo: %w", err)
@@ -129,6 +131,10 @@ func SeedDemo(ctx context.Context, db *store.DB, o DemoOptions, hp auth.Params, 
 	}
 	// — demo: closing —
 	if err := seedDemoClosing(ctx, db, ad.ID, exercice); err != nil {
+		return nil, fmt.Errorf("seed demo: %w", err)
+	}
+	// — demo: staff —
+	if err := seedDemoCashCounts(ctx, db, ad.ID, exercice); err != nil {
 		return nil, fmt.Errorf("seed demo: %w", err)
 	}
 	if err := seedDemoBank(ctx, db, o, ad.ID, exercice); err != nil { // — demo: bank —

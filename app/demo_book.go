@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"strconv"
 	"time"
@@ -32,8 +33,9 @@ func seedDemoBooks(ctx context.Context, db *store.DB, adID int64, o DemoOptions,
 		if t.HasOps || t.BookMode != store.BookKept {
 			continue
 		}
-		seed, _ := strconv.ParseUint(t.UAI[:7], 10, 64)
-		g := newDemoYear(rand.New(rand.NewPCG(o.Seed, seed)), ex,
+		h := fnv.New64a()
+		h.Write([]byte(t.UAI))
+		g := newDemoYear(rand.New(rand.NewPCG(o.Seed, h.Sum64())), ex,
 			ledger.Balances{ledger.Banque: t.Exercice.OpeningBank, ledger.Caisse: t.Exercice.OpeningCash})
 		n := o.Operations
 		if n <= 0 {

@@ -33,6 +33,8 @@ type dossierView struct {
 	CanValidate bool
 	CanReopen   bool
 	Waivable    []workflow.Subsidy
+	// Review is the staff's cross-checks, CRF and CRA (review.go).
+	Review *reviewView
 }
 
 // itemView is one entry of the checklist; it carries what its partial

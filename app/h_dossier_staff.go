@@ -38,6 +38,9 @@ func (a *App) showStaffDossier(c *gin.Context) {
 	ex := c.Param("ex")
 	base := fmt.Sprintf("/ad/coops/%d/dossier/%s", cs.ID(), ex)
 	v, err := a.loadDossier(c.Request.Context(), cs, ex, base, fmt.Sprintf("/ad/coops/%d/documents", cs.ID()), true)
+	if err == nil {
+		v.Review, err = a.staffReview(c.Request.Context(), cs, ex)
+	}
 	if err != nil {
 		a.fail(c, err)
 		return

@@ -1,8 +1,11 @@
 package app
 
 import (
+	"html"
+	"html/template"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"retkoop/app/queue"
@@ -56,9 +59,25 @@ type queueRowView struct {
 	store.QueueRow
 	StatusLabel string
 	Late        int
-	Marks       []queue.Mark
-	DossierURL  string
-	Saisie      bool
+	// Marks is the checklist's marks as HTML, built here rather than in the
+	// template: 50 rows × 7 marks through html/template's escapers were a
+	// third of the page's time.
+	Marks      template.HTML
+	DossierURL string
+	Saisie     bool
+}
+
+// marksHTML renders the marks of a row; every text is escaped.
+func marksHTML(marks []queue.Mark) template.HTML {
+	var b strings.Builder
+	b.WriteString(`<ul class="marks">`)
+	for _, m := range marks {
+		title := html.EscapeString(m.Title)
+		b.WriteString(`<li class="` + html.EscapeString(m.Class) + `" title="` + title + `"><span aria-hidden="true">` +
+			html.EscapeString(m.Symbol) + `</span><span class="sr-only">` + title + `</span></li>`)
+	}
+	b.WriteString(`</ul>`)
+	return template.HTML(b.String()) // #nosec G203 -- every part escaped above
 }
 
 // queueURL is the queue's address for a query of exercice.
@@ -109,7 +128,7 @@ func newQueuePage(ex string, camp *store.Campaign, wc workflow.Campaign, now tim
 		if err != nil {
 			return nil, err
 		}
-		v := queueRowView{QueueRow: r, StatusLabel: workflow.DossierStatus(r.Status).Label(), Marks: queue.Marks(d),
+		v := queueRowView{QueueRow: r, StatusLabel: workflow.DossierStatus(r.Status).Label(), Marks: marksHTML(queue.Marks(d)),
 			DossierURL: staffDossierURL(r.CoopID, ex),
 			Saisie:     r.BookMode == store.BookEntered}
 		if r.DossierID == 0 {

@@ -20,7 +20,8 @@ import (
 
 // BenchmarkStaffAtScale measures the staff's pages on `retkoop demo
 // --coops 2000 --operations 400` data (seeded once per database; set
-// RETKOOP_BENCH_SQLITE=PATH to reuse a SQLite file made by the demo):
+// RETKOOP_BENCH_SQLITE=PATH or RETKOOP_BENCH_POSTGRES=URL to reuse a
+// database made by `retkoop demo --coops 2000 --operations 400`):
 //
 //   - the review queue through the whole HTTP stack (session, query,
 //     rendering): the first page, a filtered page, a search;
@@ -82,6 +83,8 @@ func newStaffBench(b *testing.B, kind string) *staffBench {
 		dsn, seed = "sqlite:"+os.Getenv("RETKOOP_BENCH_SQLITE"), false
 	case kind == "sqlite":
 		dsn = "sqlite:" + filepath.Join(dir, "bench.db")
+	case os.Getenv("RETKOOP_BENCH_POSTGRES") != "":
+		dsn, seed = os.Getenv("RETKOOP_BENCH_POSTGRES"), false
 	default:
 		dsn = storetest.PostgresDSN(b)
 	}

@@ -22,13 +22,16 @@ login() { # prints the HTTP status of the login post (303 when it succeeds)
 	curl -sS -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' -d "identifiant=$uai" --data-urlencode "mot_de_passe=$1" "$base/connexion"
 }
 # A second run logs in with the password the first run chose.
-[ "$(login "$pw")" = 303 ] || [ "$(login "$pw-charge")" = 303 ] || { echo "login failed" >&2; exit 1; }
-page=$(curl -fsS -c "$jar" -b "$jar" "$base/mot-de-passe")
-if printf '%s' "$page" | grep -q 'name="actuel"'; then
+if [ "$(login "$pw")" = 303 ]; then current=$pw
+elif [ "$(login "$pw-charge")" = 303 ]; then current=$pw-charge
+else echo "login failed" >&2; exit 1; fi
+# The demo's passwords must be changed at the first login.
+page=$(curl -fsS -c "$jar" -b "$jar" -L "$base/coop")
+if printf '%s' "$page" | grep -q 'id="password-form"'; then
 	csrf=$(printf '%s' "$page" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
 	curl -fsS -c "$jar" -b "$jar" -o /dev/null -H "Origin: $base" --data-urlencode "csrf=$csrf" \
-		--data-urlencode "actuel=$pw" --data-urlencode "nouveau=$pw-charge" --data-urlencode "confirmation=$pw-charge" \
-		"$base/mot-de-passe" || true
+		--data-urlencode "actuel=$current" --data-urlencode "nouveau=$pw-charge" --data-urlencode "confirmation=$pw-charge" \
+		"$base/mot-de-passe"
 fi
 cookie=$(awk '$6 == "retkoop_session" { print $7 }' "$jar")
 [ -n "$cookie" ] || { echo "login failed" >&2; exit 1; }

@@ -63,7 +63,20 @@ func Parse(s string) (Money, error) {
 		if len(fracPart) == 3 && s[dec] == '.' && lastComma < 0 {
 			intPart, fracPart = intPart+fracPart, ""
 		}
-		intPart = strings.NewReplacer(".", "", ",", "").Replace(intPart)
+		groups := strings.FieldsFunc(intPart, func(r rune) bool { return r == '.' || r == ',' })
+		if strings.ContainsAny(intPart, ".,") {
+			// Thousands separators must cut groups of exactly three digits:
+			// "12,3,4" is a typo, not 123,40 €.
+			if len(groups) == 0 || len(groups[0]) > 3 || strings.HasSuffix(intPart, ".") || strings.HasSuffix(intPart, ",") {
+				return 0, fmt.Errorf("%w : « %s » n'est pas un nombre", ErrInvalid, orig)
+			}
+			for _, g := range groups[1:] {
+				if len(g) != 3 {
+					return 0, fmt.Errorf("%w : « %s » n'est pas un nombre", ErrInvalid, orig)
+				}
+			}
+		}
+		intPart = strings.Join(groups, "")
 	}
 	if intPart == "" {
 		intPart = "0"

@@ -183,8 +183,12 @@ func (a *ADScope) queueBase(qq QueueQuery, ids []int64) *bun.SelectQuery {
 	if ids != nil {
 		q = q.Where("c.id IN (?)", bun.In(ids))
 	}
-	if qq.Only != nil {
-		q = q.Where("c.id IN (?)", bun.In(append(qq.Only, 0))) // 0: never an id, keeps IN () valid
+	switch {
+	case qq.Only == nil:
+	case len(qq.Only) == 0:
+		q = q.Where("1 = 0")
+	default:
+		q = q.Where("c.id IN (?)", bun.In(qq.Only))
 	}
 	f := qq.Query.Filter
 	if f.Missing != "" {
