@@ -68,7 +68,7 @@ func (a *Auth) CreateSession(ctx context.Context, userID int64, ttl time.Duratio
 // extends it (sliding expiry) at most once a minute.
 func (a *Auth) Session(ctx context.Context, token string, ttl time.Duration) (*Session, *User, error) {
 	var sess Session
-	if err := a.s.db.NewSelect().Model(&sess).Where("s.id = ?", hashToken(token)).Scan(ctx); err != nil {
+	if err := a.s.db.NewSelect().Model(&sess).Relation("User").Where("s.id = ?", hashToken(token)).Scan(ctx); err != nil {
 		return nil, nil, fmt.Errorf("session: %w", notFound(err))
 	}
 	now := a.s.now().UTC()
@@ -76,16 +76,17 @@ func (a *Auth) Session(ctx context.Context, token string, ttl time.Duration) (*S
 		_, _ = a.s.db.NewDelete().Model((*Session)(nil)).Where("id = ?", sess.ID).Exec(ctx)
 		return nil, nil, fmt.Errorf("session expired: %w", fault.ErrNotFound)
 	}
-	u, err := a.UserByID(ctx, sess.UserID)
-	if err != nil {
-		return nil, nil, err
+	u := sess.User
+	if u == nil {
+		return nil, nil, fmt.Errorf("session without user: %w", fault.ErrNotFound)
 	}
 	if u.Disabled {
 		return nil, nil, fmt.Errorf("session of disabled user: %w", fault.ErrNotFound)
 	}
 	if now.Sub(sess.LastSeen) > time.Minute {
 		sess.LastSeen, sess.ExpiresAt = now, now.Add(ttl)
-		if _, err := a.s.db.NewUpdate().Model(&sess).Column("last_seen", "expires_at").WherePK().Exec(ctx); err != nil {
+		if _, err := a.s.db.NewUpdate().Table("sessions").Set("last_seen = ?", now).Set("expires_at = ?", sess.ExpiresAt).
+			Where("id = ?", sess.ID).Exec(ctx); err != nil {
 			return nil, nil, fmt.Errorf("session touch: %w", err)
 		}
 	}

@@ -87,6 +87,9 @@ type Session struct {
 	CreatedAt time.Time `bun:"created_at"`
 	LastSeen  time.Time `bun:"last_seen"`
 	ExpiresAt time.Time `bun:"expires_at"`
+
+	// User is loaded with the session in one query (every request).
+	User *User `bun:"rel:belongs-to,join:user_id=id"`
 }
 
 // Exercice is a coop's school year (1 Sept → 31 Aug).

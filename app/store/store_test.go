@@ -205,3 +205,30 @@ func TestBackupSQLite(t *testing.T) {
 		t.Fatal("backup overwrote an existing file")
 	}
 }
+
+func TestSessionSlidingExpiry(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		setup(t, db)
+		u, _ := db.Auth().UserByLogin(ctx, "0310036W")
+		start := time.Date(2026, 9, 20, 8, 0, 0, 0, time.UTC)
+		db.SetClock(func() time.Time { return start })
+		tok, _, err := db.Auth().CreateSession(ctx, u.ID, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Used after 50 minutes: the session is extended to 50 + 60.
+		db.SetClock(func() time.Time { return start.Add(50 * time.Minute) })
+		if _, _, err := db.Auth().Session(ctx, tok, time.Hour); err != nil {
+			t.Fatalf("session at 50 min: %v", err)
+		}
+		db.SetClock(func() time.Time { return start.Add(100 * time.Minute) })
+		if _, got, err := db.Auth().Session(ctx, tok, time.Hour); err != nil || got.Login != "0310036W" {
+			t.Fatalf("session at 100 min after use at 50: %v", err)
+		}
+		db.SetClock(func() time.Time { return start.Add(161 * time.Minute) })
+		if _, _, err := db.Auth().Session(ctx, tok, time.Hour); !errors.Is(err, fault.ErrNotFound) {
+			t.Fatalf("idle session not expired: %v", err)
+		}
+	})
+}
