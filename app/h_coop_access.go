@@ -120,7 +120,7 @@ func (a *App) issueLetters(ctx context.Context, c *gin.Context, coops []*store.C
 // collected, or, once its deadline has passed, the next one.
 func (a *App) letterDeadline(ctx context.Context, ad *store.ADScope) (time.Time, error) {
 	now := a.now()
-	for _, ex := range []string{campaignExercice(now), currentExerciceAt(a)} {
+	for _, ex := range []string{campaignExercice(now), a.exerciceInProgress()} {
 		camp, err := ad.Campaign(ctx, ex)
 		if err != nil {
 			return time.Time{}, err

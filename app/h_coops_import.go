@@ -39,12 +39,12 @@ type coopsImportPage struct {
 
 func (a *App) showCoopsImport(c *gin.Context) {
 	a.render.HTML(c, http.StatusOK, "staff_coops_import", a.page(c, "Importer des coopératives",
-		&coopsImportPage{Exercice: currentExerciceAt(a)}))
+		&coopsImportPage{Exercice: a.exerciceInProgress()}))
 }
 
-// currentExerciceAt is the exercice in progress, whose opening balances an
+// exerciceInProgress is the exercice in progress, whose opening balances an
 // import sets by default (as the CLI does).
-func currentExerciceAt(a *App) string { return ledger.ExerciceFor(a.now().In(paris)).String() }
+func (a *App) exerciceInProgress() string { return ledger.ExerciceFor(a.now().In(paris)).String() }
 
 // createCoopsImport previews an uploaded file, or imports the previewed
 // file when the admin confirms.
@@ -52,7 +52,7 @@ func (a *App) createCoopsImport(c *gin.Context) {
 	ctx, ad := c.Request.Context(), adScope(c)
 	p := &coopsImportPage{Exercice: strings.TrimSpace(c.PostForm("exercice")), FileName: c.PostForm("nom_fichier")}
 	if p.Exercice == "" {
-		p.Exercice = currentExerciceAt(a)
+		p.Exercice = a.exerciceInProgress()
 	}
 	lex, err := ledger.ParseExercice(p.Exercice)
 	if err != nil {

@@ -58,17 +58,19 @@ func foldSlow(s string) string {
 // the fields (UAI, name, commune): "jaures muret" finds the École
 // Jean-Jaurès of Muret.
 func MatchesSearch(q string, fields ...string) bool {
-	words := strings.Fields(Fold(q))
-	if len(words) == 0 {
-		return true
-	}
-	hay := make([]string, len(fields))
+	folded := make([]string, len(fields))
 	for i, f := range fields {
-		hay[i] = Fold(f)
+		folded[i] = Fold(f)
 	}
+	return MatchesWords(strings.Fields(Fold(q)), folded...)
+}
+
+// MatchesWords is MatchesSearch on words and fields already folded (the
+// store folds the names once, not at every search).
+func MatchesWords(words []string, folded ...string) bool {
 	for _, w := range words {
 		found := false
-		for _, h := range hay {
+		for _, h := range folded {
 			if strings.Contains(h, w) {
 				found = true
 				break

@@ -30,7 +30,8 @@ type DB struct {
 	db       *bun.DB
 	postgres bool
 	now      func() time.Time
-	books    bookCache // recently read books (bookcache.go)
+	books    bookCache   // recently read books (bookcache.go)
+	search   searchCache // the queue's folded coop names (queue.go)
 }
 
 // Open connects to RETKOOP_DATABASE-style DSN: "sqlite:PATH" or a

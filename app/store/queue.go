@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -261,10 +262,57 @@ func orderQueue(q *bun.SelectQuery, key string, desc bool) *bun.SelectQuery {
 
 // searchIDs runs the queue's search in Go, accents and case folded
 // (queue.MatchesSearch), over the AD's coops: nil ids and ok for no
-// search, ok false when nothing matches.
+// search, ok false when nothing matches. Neither database folds accents
+// (SQLite's lower() does not even fold É), so the search runs on the
+// folded names kept in memory by searchCache.
 func (a *ADScope) searchIDs(ctx context.Context, search string) ([]int64, bool, error) {
-	if strings.TrimSpace(search) == "" {
+	words := strings.Fields(queue.Fold(search))
+	if len(words) == 0 {
 		return nil, true, nil
+	}
+	idx, err := a.s.search.index(ctx, a.db, a.id)
+	if err != nil {
+		return nil, false, err
+	}
+	ids := []int64{}
+	for i, hay := range idx.hay {
+		if queue.MatchesWords(words, hay[0], hay[1], hay[2]) {
+			ids = append(ids, idx.ids[i])
+		}
+	}
+	return ids, len(ids) > 0, nil
+}
+
+// searchCache keeps, per AD, the folded UAI, name and commune of its coops
+// (queue.Fold), so that a search folds no name: 2,000 coops are read and
+// folded again only when the AD's coops changed — their count, highest id
+// or latest update, checked by one small query per search. Its zero value
+// is ready.
+type searchCache struct {
+	mu   sync.Mutex
+	byAD map[int64]*searchIndex
+}
+
+type searchIndex struct {
+	stamp string
+	ids   []int64
+	hay   [][3]string
+}
+
+func (sc *searchCache) index(ctx context.Context, db bun.IDB, adID int64) (*searchIndex, error) {
+	var n, maxID int64
+	var updated string
+	if err := db.NewSelect().TableExpr("coops AS c").
+		ColumnExpr("count(*), COALESCE(max(c.id), 0), COALESCE(CAST(max(c.updated_at) AS TEXT), '')").
+		Where("c.ad_id = ?", adID).Scan(ctx, &n, &maxID, &updated); err != nil {
+		return nil, fmt.Errorf("queue search: %w", err)
+	}
+	stamp := fmt.Sprint(n, "/", maxID, "/", updated)
+	sc.mu.Lock()
+	idx := sc.byAD[adID]
+	sc.mu.Unlock()
+	if idx != nil && idx.stamp == stamp {
+		return idx, nil
 	}
 	var coops []struct {
 		ID      int64  `bun:"id"`
@@ -272,17 +320,22 @@ func (a *ADScope) searchIDs(ctx context.Context, search string) ([]int64, bool, 
 		Name    string `bun:"name"`
 		Commune string `bun:"commune"`
 	}
-	if err := a.db.NewSelect().TableExpr("coops AS c").Column("c.id", "c.uai", "c.name", "c.commune").
-		Where("c.ad_id = ?", a.id).Scan(ctx, &coops); err != nil {
-		return nil, false, fmt.Errorf("queue search: %w", err)
+	if err := db.NewSelect().TableExpr("coops AS c").Column("c.id", "c.uai", "c.name", "c.commune").
+		Where("c.ad_id = ?", adID).Scan(ctx, &coops); err != nil {
+		return nil, fmt.Errorf("queue search: %w", err)
 	}
-	ids := []int64{}
-	for _, co := range coops {
-		if queue.MatchesSearch(search, co.UAI, co.Name, co.Commune) {
-			ids = append(ids, co.ID)
-		}
+	idx = &searchIndex{stamp: stamp, ids: make([]int64, len(coops)), hay: make([][3]string, len(coops))}
+	for i, co := range coops {
+		idx.ids[i] = co.ID
+		idx.hay[i] = [3]string{queue.Fold(co.UAI), queue.Fold(co.Name), queue.Fold(co.Commune)}
 	}
-	return ids, len(ids) > 0, nil
+	sc.mu.Lock()
+	if sc.byAD == nil {
+		sc.byAD = map[int64]*searchIndex{}
+	}
+	sc.byAD[adID] = idx
+	sc.mu.Unlock()
+	return idx, nil
 }
 
 // MarkDossierSeen records that the scope's user has seen the dossier as

@@ -174,7 +174,7 @@ func TestQueueAgreesWithTheRules(t *testing.T) {
 			t.Fatal("fixture: no transmitted dossier seen")
 		}
 		w.truth(t, db, unread)
-		filters := []queue.Filter{{}, {Q: "jaures"}, {Q: "MURET école"}, {Q: "oeuvre"}, {Q: "introuvable"}, {Missing: workflow.Quitus},
+		filters := []queue.Filter{{}, {Q: "jaures"}, {Q: "MURET école"}, {Q: "oeuvre"}, {Q: "introuvable"}, {Q: "n°2"}, {Q: "50%_"}, {Q: "ÉCOLE Élémentaire"}, {Missing: workflow.Quitus},
 			{Missing: workflow.Cloture}, {Missing: workflow.Subventions}, {Late: true}, {Source: queue.SourceSaisie},
 			{Source: queue.SourceCahier, Unreviewed: true}, {Unread: true}, {Unread: true, Missing: workflow.Releve}}
 		for _, overdue := range []bool{false, true} {
@@ -330,4 +330,42 @@ func cmpString(a, b string) int {
 		return 1
 	}
 	return 0
+}
+
+// TestQueueSearchFollowsRenames: the search's folded names are kept in
+// memory; a renamed, added or other AD's coop is found (or not) at once.
+func TestQueueSearchFollowsRenames(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newQueueWorld(t, db, 0)
+		find := func(q string) int {
+			res, err := w.ad.Queue(ctx, store.QueueQuery{Campaign: w.camp, Query: queue.Query{Tab: queue.Tous, Page: 1, Filter: queue.Filter{Q: q}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res.Total
+		}
+		if n := find("Hêtraie"); n != 0 {
+			t.Fatalf("%d coops before the rename", n)
+		}
+		co, _ := w.ad.CoopByUAI(ctx, "0310036W")
+		if err := w.ad.UpdateCoop(ctx, co.ID, store.CoopParams{Name: "École de la Hêtraie", Commune: co.Commune,
+			Status: co.Status, BookMode: co.BookMode}); err != nil {
+			t.Fatal(err)
+		}
+		if n := find("hetraie"); n != 1 {
+			t.Fatalf("renamed coop found %d times", n)
+		}
+		if _, err := db.System().BulkImportCoops(ctx, w.f.adA.ID, []store.CoopImport{{UAI: uai.Make(312000), Params: store.CoopParams{Name: "Nouvelle Hêtraie"}}}, exercice); err != nil {
+			t.Fatal(err)
+		}
+		if n := find("HETRAIE"); n != 2 {
+			t.Fatalf("added coop: found %d", n)
+		}
+		adB, _ := db.ForAD(ctx, w.f.adB.ID, nil)
+		campB, _ := adB.Campaign(ctx, exercice)
+		if res, _ := adB.Queue(ctx, store.QueueQuery{Campaign: campB, Query: queue.Query{Tab: queue.Tous, Page: 1, Filter: queue.Filter{Q: "hetraie"}}}); res.Total != 0 {
+			t.Fatalf("AD B finds AD A's coops: %d", res.Total)
+		}
+	})
 }
