@@ -24,7 +24,7 @@ func parseCoopsCSV(r io.Reader) ([]store.CoopImport, error) {
 // parseCoopsLines is parseCoopsCSV with the line number of each row (the
 // import preview names lines).
 func parseCoopsLines(r io.Reader) ([]store.CoopImport, []int, error) {
-	t, err := csvin.Read(r, []string{"uai", "nom"}, coopColumns[2:])
+	t, err := csvin.Read(r, coopColumns, nil)
 	if err != nil {
 		return nil, nil, err
 	}

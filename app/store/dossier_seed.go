@@ -23,14 +23,18 @@ func (y *System) SeedDocuments(ctx context.Context, docs []Document) error {
 	}
 	return y.s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		for start := 0; start < len(docs); start += seedChunk {
-			part := docs[start:min(start+seedChunk, len(docs))]
+			end := min(start+seedChunk, len(docs))
+			part := docs[start:end]
 			if _, err := tx.NewInsert().Model(&part).On("CONFLICT (coop_id, sha256) DO NOTHING").Exec(ctx); err != nil {
 				return fmt.Errorf("seed documents: %w", err)
 			}
-			coops := make([]int64, len(part))
-			sums := make([]string, len(part))
-			for i, d := range part {
-				coops[i], sums[i] = d.CoopID, d.SHA256
+			// Through docs, not part: the insert may have replaced part while
+			// scanning the ids it returned (fewer rows than documents when
+			// some were already there).
+			coops := make([]int64, 0, end-start)
+			sums := make([]string, 0, end-start)
+			for _, d := range docs[start:end] {
+				coops, sums = append(coops, d.CoopID), append(sums, d.SHA256)
 			}
 			var rows []Document
 			if err := tx.NewSelect().Model(&rows).Column("id", "coop_id", "sha256").
@@ -41,8 +45,8 @@ func (y *System) SeedDocuments(ctx context.Context, docs []Document) error {
 			for _, r := range rows {
 				ids[fmt.Sprint(r.CoopID, "/", r.SHA256)] = r.ID
 			}
-			for i := range part {
-				part[i].ID = ids[fmt.Sprint(part[i].CoopID, "/", part[i].SHA256)]
+			for i := start; i < end; i++ {
+				docs[i].ID = ids[fmt.Sprint(docs[i].CoopID, "/", docs[i].SHA256)]
 			}
 		}
 		return nil
