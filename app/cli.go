@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -94,9 +95,33 @@ func Run(e *Env) int {
 		}
 		return 0
 	}
+	// A family word alone or with --help ("retkoop report --help") lists
+	// the commands of that family.
+	if group := familyUsage(args[0]); group != "" && (len(args) == 1 || isHelp(args[1])) {
+		fmt.Fprint(e.Stdout, group)
+		if len(args) == 1 {
+			return 2
+		}
+		return 0
+	}
 	fmt.Fprintf(e.Stderr, "retkoop : commande inconnue « %s »\n\n", strings.Join(args, " "))
 	usage(e.Stderr)
 	return 2
+}
+
+// familyUsage lists the commands whose name starts with word ("coops",
+// "report", …), or returns "" when there are none of several words.
+func familyUsage(word string) string {
+	var b strings.Builder
+	for _, c := range commands() {
+		if words := strings.Fields(c.name); len(words) > 1 && words[0] == word {
+			fmt.Fprintf(&b, "  retkoop %s\n      %s\n", c.usage, c.summary)
+		}
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return "usage :\n" + b.String()
 }
 
 func isHelp(s string) bool { return s == "--help" || s == "-h" || s == "help" || s == "-help" }
@@ -255,6 +280,9 @@ func cmdDemo(ctx context.Context, e *Env, args []string) error {
 	return nil
 }
 
+// adCodeRE matches a French department code: 01–95, 2A, 2B, 971–976.
+var adCodeRE = regexp.MustCompile(`^(0[1-9]|[1-8][0-9]|9[0-5]|2[AB]|97[1-6])$`)
+
 func cmdCoopsImport(ctx context.Context, e *Env, args []string) error {
 	fs := newFlags(e, "coops import", "coops import FICHIER --ad CODE [--exercice AAAA-AAAA]")
 	adCode := fs.String("ad", "", "code de l'AD (ex. 31)")
@@ -290,10 +318,18 @@ func cmdCoopsImport(ctx context.Context, e *Env, args []string) error {
 	}
 	defer rt.db.Close()
 	ad, err := rt.db.System().ADByCode(ctx, *adCode)
-	if err != nil {
-		if errors.Is(err, fault.ErrNotFound) {
-			return fmt.Errorf("AD « %s » inconnue", *adCode)
+	if errors.Is(err, fault.ErrNotFound) {
+		// Loading an AD's coops is how a new deployment starts: the AD is
+		// created, under its department code only, so a typo cannot create
+		// a stray one.
+		if !adCodeRE.MatchString(*adCode) {
+			return fmt.Errorf("AD « %s » inconnue (un code d'AD est le numéro du département : 31, 2A, 971)", *adCode)
 		}
+		if ad, err = rt.db.System().EnsureAD(ctx, *adCode, "OCCE "+*adCode); err == nil {
+			fmt.Fprintf(e.Stdout, "AD « %s » créée (OCCE %s).\n", *adCode, *adCode)
+		}
+	}
+	if err != nil {
 		return err
 	}
 	if err := rt.db.System().SeedChart(ctx, ad.ID, SeedChart()); err != nil {

@@ -12,9 +12,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
+
+	"retkoop/mailin"
 )
 
 // Config is the whole configuration, read once from the environment.
@@ -78,7 +79,7 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 		iv = time.Minute
 	}
 	c.IMAPInterval = iv
-	max, err := ParseSize(get("RETKOOP_MAX_ATTACHMENT", "25MB"))
+	max, err := mailin.ParseSize(get("RETKOOP_MAX_ATTACHMENT", "25MB"))
 	if err != nil {
 		errs = append(errs, fmt.Errorf("RETKOOP_MAX_ATTACHMENT : %w", err))
 	}
@@ -140,26 +141,6 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// ParseSize reads "25MB", "512KB", "1048576".
-func ParseSize(s string) (int64, error) {
-	s = strings.ToUpper(strings.TrimSpace(s))
-	mult := int64(1)
-	for _, u := range []struct {
-		suffix string
-		m      int64
-	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
-		if strings.HasSuffix(s, u.suffix) {
-			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.m
-			break
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("taille invalide %q (ex. 25MB)", s)
-	}
-	return n * mult, nil
 }
 
 // EnsureSecret loads the signing secret from RETKOOP_SECRET or from the

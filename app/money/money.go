@@ -30,6 +30,17 @@ func Parse(s string) (Money, error) {
 	s = strings.TrimSpace(s)
 	s = strings.TrimSuffix(s, "€")
 	s = strings.TrimSuffix(strings.TrimSpace(s), "EUR")
+	// Spaces separate thousands: every group after the first has exactly
+	// three digits ("1 2345,6" is a typo, not 12 345,60 €).
+	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\u00a0' || r == '\u202f' || r == '\t' || r == '\'' })
+	for _, f := range fields[min(1, len(fields)):] {
+		if i := strings.IndexAny(f, ",."); i >= 0 {
+			f = f[:i]
+		}
+		if len(f) != 3 {
+			return 0, fmt.Errorf("%w : « %s » n'est pas un nombre", ErrInvalid, orig)
+		}
+	}
 	r := strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "\t", "", "'", "")
 	s = r.Replace(s)
 	if s == "" {

@@ -40,7 +40,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
-	for _, in := range []string{"", "abc", "12,345", "1e5", "12,3a", "99999999999999", "12,3,4", "1.23,45", "1,2345.00", ",,5"} {
+	for _, in := range []string{"", "abc", "12,345", "1e5", "12,3a", "99999999999999", "12,3,4", "1.23,45", "1,2345.00", ",,5", "1 2345,6", "12 34"} {
 		_, err := Parse(in)
 		if err == nil || !errors.Is(err, ErrInvalid) {
 			t.Errorf("Parse(%q) err = %v, want ErrInvalid", in, err)
