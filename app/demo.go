@@ -22,7 +22,14 @@ type DemoOptions struct {
 	Seed       uint64 // deterministic generation
 	// Docs stores the demo's documents (dossier scans); nil: no dossiers.
 	Docs *docstore.Store
+
+	// own lists the UAIs the demo generates: the seeders leave every
+	// other coop of the AD (imported by an operator) untouched.
+	own map[string]bool
 }
+
+// owns reports whether the demo generated the coop of that UAI.
+func (o DemoOptions) owns(uai string) bool { return o.own[uai] }
 
 // Login is one account printed by the demo.
 type Login struct {
@@ -122,6 +129,10 @@ func SeedDemo(ctx context.Context, db *store.DB, o DemoOptions, hp auth.Params, 
 	if _, err := sys.BulkImportCoops(ctx, ad.ID, rows, exercice); err != nil {
 		return nil, fmt.Errorf("seed demo: %w", err)
 	}
+	o.own = make(map[string]bool, len(rows))
+	for _, r := range rows {
+		o.own[r.UAI] = true
+	}
 	if err := seedDemoBooks(ctx, db, ad.ID, o, exercice); err != nil {
 		return nil, fmt.Errorf("seed demo: %w", err)
 	}
@@ -130,11 +141,11 @@ func SeedDemo(ctx context.Context, db *store.DB, o DemoOptions, hp auth.Params, 
 		return nil, fmt.Errorf("seed demo: %w", err)
 	}
 	// — demo: closing —
-	if err := seedDemoClosing(ctx, db, ad.ID, exercice); err != nil {
+	if err := seedDemoClosing(ctx, db, o, ad.ID, exercice); err != nil {
 		return nil, fmt.Errorf("seed demo: %w", err)
 	}
 	// — demo: staff —
-	if err := seedDemoCashCounts(ctx, db, ad.ID, exercice); err != nil {
+	if err := seedDemoCashCounts(ctx, db, o, ad.ID, exercice); err != nil {
 		return nil, fmt.Errorf("seed demo: %w", err)
 	}
 	if err := seedDemoBank(ctx, db, o, ad.ID, exercice); err != nil { // — demo: bank —

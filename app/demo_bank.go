@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +44,7 @@ func seedDemoBank(ctx context.Context, db *store.DB, o DemoOptions, adID int64, 
 		return fmt.Errorf("seed demo bank: %w", err)
 	}
 	targets, err := db.System().BookTargets(ctx, adID, exercice)
+	targets = slices.DeleteFunc(targets, func(t store.BookTarget) bool { return !o.owns(t.UAI) })
 	if err != nil {
 		return err
 	}

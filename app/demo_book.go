@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
@@ -25,6 +26,7 @@ func seedDemoBooks(ctx context.Context, db *store.DB, adID int64, o DemoOptions,
 		return fmt.Errorf("seed demo books: %w", err)
 	}
 	targets, err := db.System().BookTargets(ctx, adID, exercice)
+	targets = slices.DeleteFunc(targets, func(t store.BookTarget) bool { return !o.owns(t.UAI) })
 	if err != nil {
 		return err
 	}

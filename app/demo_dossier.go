@@ -78,6 +78,7 @@ func seedDemoDossiers(ctx context.Context, db *store.DB, o DemoOptions, adID int
 	if err != nil {
 		return err
 	}
+	coops = slices.DeleteFunc(coops, func(c store.Coop) bool { return !o.owns(c.UAI) })
 	slices.SortFunc(coops, func(a, b store.Coop) int { return int(a.ID - b.ID) })
 	rng := rand.New(rand.NewPCG(o.Seed, 6))
 	plans := make([]*demoPlan, len(coops))

@@ -36,4 +36,24 @@ func TestDemoAgainAfterACoopWasImported(t *testing.T) {
 			t.Fatalf("demo again: %v", err)
 		}
 	}
+	// The operator's coops are not the demo's: no book, no dossier, no
+	// closing was made up for them.
+	for _, r := range rows {
+		co, err := scope.CoopByUAI(ctx, r.UAI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs, _ := db.ForCoop(ctx, co.ID, nil)
+		ops, err := cs.BookOperations(ctx, "2025-2026")
+		if err != nil || len(ops) != 0 {
+			t.Errorf("%s: the demo wrote %d operations (%v)", r.UAI, len(ops), err)
+		}
+		ex, _ := cs.Exercice(ctx, "2025-2026")
+		if ex.State != store.ExerciceOpen {
+			t.Errorf("%s: the demo closed the operator's exercice", r.UAI)
+		}
+		if _, err := cs.FindDossier(ctx, "2025-2026"); err == nil {
+			t.Errorf("%s: the demo opened a dossier", r.UAI)
+		}
+	}
 }

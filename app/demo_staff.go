@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"retkoop/app/ledger"
 	"retkoop/app/money"
@@ -14,12 +15,13 @@ import (
 // book — except one coop in twelve, which forgot, so that the staff's
 // cross-check "caisse" shows both colours. Coops that already have a
 // count are left alone.
-func seedDemoCashCounts(ctx context.Context, db *store.DB, adID int64, exercice string) error {
+func seedDemoCashCounts(ctx context.Context, db *store.DB, o DemoOptions, adID int64, exercice string) error {
 	lex, err := ledger.ParseExercice(exercice)
 	if err != nil {
 		return fmt.Errorf("seed demo cash counts: %w", err)
 	}
 	targets, err := db.System().ClosingTargets(ctx, adID, exercice)
+	targets = slices.DeleteFunc(targets, func(t store.ClosingTarget) bool { return !o.owns(t.Coop.UAI) })
 	if err != nil {
 		return err
 	}
