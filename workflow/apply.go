@@ -219,6 +219,9 @@ func (d *Dossier) requestCorrection(e CorrectionRequested) ([]Effect, error) {
 	id := d.openCorrection(e.Item, reason, e.Stamp)
 	it.Status = ItemACorriger
 	effects := reopening(e.Item, reason)
+	if e.Item == Cloture {
+		d.bookReopened()
+	}
 	return append(effects, NotifyMandataire{Kind: NoticeCorrectionRequested, Item: e.Item, CorrectionID: id, Reason: reason}), nil
 }
 
@@ -331,7 +334,22 @@ func (d *Dossier) reopen(e DossierReopened) ([]Effect, error) {
 		d.Items[d.index(key)].Status = ItemACorriger
 		effects = append(effects, reopening(key, reason)...)
 	}
+	if slices.Contains(e.Items, Cloture) {
+		d.bookReopened()
+	}
 	return append(effects, NotifyMandataire{Kind: NoticeDossierReopened, Reason: reason}), nil
+}
+
+// bookReopened: the CRF and the tableau des subventions are computed from
+// the closed book, and reopening the book sends both back to draft (the
+// app's ReopenBook effect); their items are missing again until the
+// mandataire validates them anew, unless a correction of their own is open.
+func (d *Dossier) bookReopened() {
+	for _, k := range []ItemKey{CRF, Subventions} {
+		if i := d.index(k); i >= 0 && (d.Items[i].Status == ItemRecu || d.Items[i].Status == ItemAccepte) {
+			d.Items[i].Status = ItemManquant
+		}
+	}
 }
 
 // labels joins the French labels of items for a message.

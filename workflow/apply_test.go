@@ -161,12 +161,20 @@ func TestApplyValid(t *testing.T) {
 			status: DossierTransmis,
 		},
 		{
-			name:    "book closed again answers its correction",
+			name:    "book closed again answers its correction, the CRF is still to validate",
 			start:   clotureToFix,
 			ev:      StepCompleted{Stamp: later, Item: Cloture},
-			items:   map[ItemKey]ItemStatus{Cloture: ItemRecu},
+			items:   map[ItemKey]ItemStatus{Cloture: ItemRecu, CRF: ItemManquant, Subventions: ItemManquant},
+			status:  DossierIncomplet,
+			effects: []Effect{NotifyStaff{Kind: NoticeCorrectionAnswered, Item: Cloture, CorrectionID: 1}},
+		},
+		{
+			name:    "CRF and subsidies validated again after the book's correction",
+			start:   build(t, clotureToFix, StepCompleted{Stamp: later, Item: Cloture}, StepCompleted{Stamp: later, Item: CRF}),
+			ev:      StepCompleted{Stamp: later, Item: Subventions},
+			items:   map[ItemKey]ItemStatus{Cloture: ItemRecu, CRF: ItemRecu, Subventions: ItemRecu},
 			status:  DossierTransmis,
-			effects: []Effect{NotifyStaff{Kind: NoticeCorrectionAnswered, Item: Cloture, CorrectionID: 1}, NotifyStaff{Kind: NoticeDossierTransmitted}},
+			effects: []Effect{NotifyStaff{Kind: NoticeDossierTransmitted}},
 		},
 		{
 			name:   "staff accepts a received item",
@@ -193,7 +201,7 @@ func TestApplyValid(t *testing.T) {
 			name:   "correction of the closing reopens the book",
 			start:  complete0,
 			ev:     CorrectionRequested{Stamp: staff, Item: Cloture, Reason: "Écart de caisse"},
-			items:  map[ItemKey]ItemStatus{Cloture: ItemACorriger},
+			items:  map[ItemKey]ItemStatus{Cloture: ItemACorriger, CRF: ItemManquant, Subventions: ItemManquant, CRA: ItemRecu},
 			status: DossierACorriger,
 			effects: []Effect{
 				ReopenBook{Reason: "Écart de caisse"},
@@ -264,7 +272,7 @@ func TestApplyValid(t *testing.T) {
 			name:   "reopening with items asks for their correction",
 			start:  validated,
 			ev:     DossierReopened{Stamp: staff, Reason: "Erreur sur le relevé", Items: []ItemKey{Cloture, Releve}},
-			items:  map[ItemKey]ItemStatus{Cloture: ItemACorriger, Releve: ItemACorriger, Quitus: ItemAccepte},
+			items:  map[ItemKey]ItemStatus{Cloture: ItemACorriger, Releve: ItemACorriger, Quitus: ItemAccepte, CRF: ItemManquant, Subventions: ItemManquant},
 			status: DossierACorriger,
 			effects: []Effect{
 				UnlockCRF{},
