@@ -190,6 +190,15 @@ func TestLedgerImportCommand(t *testing.T) {
 	if len(ops) != 4 {
 		t.Fatalf("book = %d", len(ops))
 	}
+	// The same file again: every pièce is already in the book, and each
+	// problem names the line of the file, not only the pièce.
+	code, _, errs = ledgerRun(t, env, []byte(sampleBook), "--uai", "0310036w", "--exercice", "2025-2026")
+	if code == 0 || !strings.Contains(strings.ToLower(errs), "ligne 2 : pièce « 1 » : la pièce « 1 » est déjà utilisée") {
+		t.Fatalf("re-import: %d %s", code, errs)
+	}
+	if ops, _ := a.BookOperations(context.Background(), ex25); len(ops) != 4 {
+		t.Fatalf("a refused re-import changed the book: %d operations", len(ops))
+	}
 	// An exercice the coop does not have yet is opened at zero.
 	year := strings.ReplaceAll(strings.ReplaceAll(sampleBook, "/2025", "/2024"), ";2;Vente", ";2;Vente")
 	year = strings.Replace(year, "02/09/2024;1;Cotisations des familles;remise;;banque;75600008;450,00;;30/09/2024\n",

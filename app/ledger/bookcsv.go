@@ -189,7 +189,7 @@ func groupRows(rows []bookRow, errs *csvin.LineErrors) ([]Operation, []int) {
 		i, seen := first[key]
 		if !seen {
 			op := Operation{Date: br.date, Piece: br.piece, Libelle: br.libelle, Mode: br.mode, Cheque: br.cheque,
-				Treasury: br.treasury, Kind: Depense, Ticked: br.ticked, Project: br.project}
+				Treasury: br.treasury, Kind: Depense, Ticked: br.ticked, Project: br.project, Line: br.line}
 			switch {
 			case br.other != "" && br.recette: // money arrives on tresorerie from compte
 				op.Kind, op.Treasury, op.Counterpart = Transfert, br.other, br.treasury

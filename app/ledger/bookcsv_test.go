@@ -185,6 +185,12 @@ func TestBookCSVRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := NewBook(nil, ops).Ops
+	for i := range back {
+		if back[i].Line < 2 {
+			t.Errorf("operation %d: source line %d", i, back[i].Line)
+		}
+		back[i].Line = 0 // where it came from is not part of the book
+	}
 	if !reflect.DeepEqual(back, want) {
 		for i := range want {
 			if i >= len(back) || !reflect.DeepEqual(back[i], want[i]) {

@@ -197,6 +197,9 @@ type Operation struct {
 	// Ticked is the date of the bank statement on which the operation was
 	// ticked (pointée), nil while it is not on a statement.
 	Ticked *time.Time
+	// Line is the first line of the CSV file the operation was imported
+	// from (0 otherwise), so that a problem found later is located.
+	Line int
 }
 
 // Delta returns the signed change the operation makes to treasury t.

@@ -45,6 +45,9 @@ func (c *CoopScope) ImportOperations(ctx context.Context, exercice string, ops [
 			if errors.As(ledger.Validate(ops[i], lctx), &inv) {
 				for _, e := range inv {
 					e.Msg = fmt.Sprintf("pièce « %s » : %s", ops[i].Piece, e.Msg)
+					if ops[i].Line > 0 {
+						e.Msg = fmt.Sprintf("ligne %d : %s", ops[i].Line, e.Msg)
+					}
 					v = append(v, e)
 				}
 			}
