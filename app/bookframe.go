@@ -55,3 +55,20 @@ func (a *App) frame(c *gin.Context, current, title string) (*store.CoopScope, bo
 	}
 	return cs, newFrame(co, ex, current, title), true
 }
+
+// loadBook loads the book of the :ex exercice of the mandataire's coop and
+// the coop's row, the common start of the book's pages. When it fails it
+// has already answered (404 for an exercice the coop does not have) and
+// ok is false.
+func (a *App) loadBook(c *gin.Context) (cs *store.CoopScope, b *store.Book, co *store.Coop, ok bool) {
+	cs, ctx := coopScope(c), c.Request.Context()
+	b, err := cs.Book(ctx, c.Param("ex"))
+	if err == nil {
+		co, err = cs.Coop(ctx)
+	}
+	if err != nil {
+		a.fail(c, err)
+		return nil, nil, nil, false
+	}
+	return cs, b, co, true
+}

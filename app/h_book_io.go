@@ -73,17 +73,11 @@ func (a *App) showImport(c *gin.Context) {
 // when the mandataire confirms. Nothing is written unless every line is
 // valid.
 func (a *App) createImport(c *gin.Context) {
-	cs, ctx := coopScope(c), c.Request.Context()
-	b, err := cs.Book(ctx, c.Param("ex"))
-	if err != nil {
-		a.fail(c, err)
+	cs, b, co, ok := a.loadBook(c)
+	if !ok {
 		return
 	}
-	co, err := cs.Coop(ctx)
-	if err != nil {
-		a.fail(c, err)
-		return
-	}
+	ctx := c.Request.Context()
 	p := &importPage{Frame: newFrame(co, b.Exercice, "import", "Importer un cahier"), FileName: c.PostForm("nom")}
 	data, err := uploadedBook(c, p)
 	var ops []ledger.Operation
@@ -151,18 +145,12 @@ func (a *App) exportBookXLSX(c *gin.Context) { a.exportBook(c, "xlsx") }
 // exportBook sends the book as CSV (the import format: export then import
 // gives the same book) or as an XLSX workbook with totals per account.
 func (a *App) exportBook(c *gin.Context, format string) {
-	cs, ctx := coopScope(c), c.Request.Context()
-	b, err := cs.Book(ctx, c.Param("ex"))
-	if err != nil {
-		a.fail(c, err)
-		return
-	}
-	co, err := cs.Coop(ctx)
-	if err != nil {
-		a.fail(c, err)
+	_, b, co, ok := a.loadBook(c)
+	if !ok {
 		return
 	}
 	var buf bytes.Buffer
+	var err error
 	ctype := "text/csv; charset=utf-8"
 	if format == "csv" {
 		err = ledger.WriteBookCSV(&buf, b.Ops)

@@ -40,15 +40,8 @@ func (a *App) showRegies(c *gin.Context) {
 }
 
 func (a *App) renderRegies(c *gin.Context, status int, p *regiesPage) {
-	cs, ctx := coopScope(c), c.Request.Context()
-	b, err := cs.Book(ctx, c.Param("ex"))
-	if err != nil {
-		a.fail(c, err)
-		return
-	}
-	co, err := cs.Coop(ctx)
-	if err != nil {
-		a.fail(c, err)
+	_, b, co, ok := a.loadBook(c)
+	if !ok {
 		return
 	}
 	p.Frame = newFrame(co, b.Exercice, "regies", "Régies d'avance")
@@ -105,15 +98,8 @@ type projectRow struct {
 }
 
 func (a *App) showProjects(c *gin.Context) {
-	cs, ctx := coopScope(c), c.Request.Context()
-	b, err := cs.Book(ctx, c.Param("ex"))
-	if err != nil {
-		a.fail(c, err)
-		return
-	}
-	co, err := cs.Coop(ctx)
-	if err != nil {
-		a.fail(c, err)
+	_, b, co, ok := a.loadBook(c)
+	if !ok {
 		return
 	}
 	p := &projectsPage{Frame: newFrame(co, b.Exercice, "projets", "Projets et thèmes")}

@@ -32,17 +32,11 @@ type subsidyRow struct {
 }
 
 func (a *App) showSubsidies(c *gin.Context) {
-	cs, ctx := coopScope(c), c.Request.Context()
-	b, err := cs.Book(ctx, c.Param("ex"))
-	if err != nil {
-		a.fail(c, err)
+	cs, b, co, ok := a.loadBook(c)
+	if !ok {
 		return
 	}
-	co, err := cs.Coop(ctx)
-	if err != nil {
-		a.fail(c, err)
-		return
-	}
+	ctx := c.Request.Context()
 	funders, err := cs.Funders(ctx)
 	if err != nil {
 		a.fail(c, err)
