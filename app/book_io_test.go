@@ -131,41 +131,11 @@ func mustBook(t *testing.T, cs *store.CoopScope) *store.Book {
 	return b
 }
 
-// ledgerCLI is a database file with AD 31 (seed chart) and two coops;
-// coop A opens 2025-2026 with 100 € at the bank and 10 € in cash.
+// ledgerCLI is cliWorld seen from coop A (opening 2025-2026 with 100 € at
+// the bank and 10 € in cash).
 func ledgerCLI(t *testing.T) (env func(string) string, db *store.DB, a *store.CoopScope) {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	dsn := "sqlite:" + filepath.Join(dir, "retkoop.db")
-	env = func(k string) string {
-		switch k {
-		case "RETKOOP_DATABASE":
-			return dsn
-		case "RETKOOP_DATA_DIR":
-			return filepath.Join(dir, "data")
-		}
-		return ""
-	}
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ad, _ := db.System().EnsureAD(ctx, "31", "OCCE 31")
-	if err := db.System().SeedChart(ctx, ad.ID, SeedChart()); err != nil {
-		t.Fatal(err)
-	}
-	scope, _ := db.ForAD(ctx, ad.ID, nil)
-	if _, err := scope.ImportCoops(ctx, []store.CoopImport{{UAI: "0310036W", Params: store.CoopParams{Name: "École Alpha"},
-		OpeningBank: 10000, OpeningCash: 1000}, {UAI: "0310100R", Params: store.CoopParams{Name: "École Bis"}}}, ex25); err != nil {
-		t.Fatal(err)
-	}
-	co, _ := scope.CoopByUAI(ctx, "0310036W")
-	a, _ = db.ForCoop(ctx, co.ID, nil)
+	env, db, a, _ = cliWorld(t)
 	return env, db, a
 }
 

@@ -17,8 +17,9 @@ import (
 	"retkoop/workflow"
 )
 
-// cliWorld is a database file with one AD and two coops, for commands run
-// through Run.
+// cliWorld is a database file with AD 31 (seed chart) and two coops, for
+// commands run through Run; coop A opens 2025-2026 with 100 € at the bank
+// and 10 € in cash.
 func cliWorld(t *testing.T) (env func(string) string, db *store.DB, a, b *store.CoopScope) {
 	t.Helper()
 	ctx := context.Background()
@@ -42,9 +43,12 @@ func cliWorld(t *testing.T) (env func(string) string, db *store.DB, a, b *store.
 		t.Fatal(err)
 	}
 	ad, _ := db.System().EnsureAD(ctx, "31", "OCCE 31")
+	if err := db.System().SeedChart(ctx, ad.ID, SeedChart()); err != nil {
+		t.Fatal(err)
+	}
 	scope, _ := db.ForAD(ctx, ad.ID, nil)
-	if _, err := scope.ImportCoops(ctx, []store.CoopImport{{UAI: "0310036W", Params: store.CoopParams{Name: "École Alpha"}},
-		{UAI: "0310100R", Params: store.CoopParams{Name: "École Bis"}}}, "2025-2026"); err != nil {
+	if _, err := scope.ImportCoops(ctx, []store.CoopImport{{UAI: "0310036W", Params: store.CoopParams{Name: "École Alpha"},
+		OpeningBank: 10000, OpeningCash: 1000}, {UAI: "0310100R", Params: store.CoopParams{Name: "École Bis"}}}, "2025-2026"); err != nil {
 		t.Fatal(err)
 	}
 	ca, _ := scope.CoopByUAI(ctx, "0310036W")
