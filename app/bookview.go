@@ -168,12 +168,7 @@ func buildBookView(b *store.Book, entries []ledger.Entry, q bookQuery, newID int
 		v.Rows = append(v.Rows, newBookRow(entries[i], b, newID))
 	}
 	link := func(page int) string { return base + "?" + q.values(page).Encode() }
-	if v.Page > 1 {
-		v.PrevURL = link(v.Page - 1)
-	}
-	if v.Page < v.Pages {
-		v.NextURL = link(v.Page + 1)
-	}
+	v.PrevURL, v.NextURL = pageLinks(v.Page, v.Pages, link)
 	all := q.values(0)
 	all.Set("tout", "1")
 	v.AllURL = base + "?" + all.Encode()

@@ -95,12 +95,7 @@ func (a *App) showMailLedger(c *gin.Context) {
 	link := func(p int) string {
 		return "/ad/courrier/journal?" + url.Values{"boite": {v.Box}, "issue": {f.Issue}, "du": {v.From}, "au": {v.To}, "page": {strconv.Itoa(p)}}.Encode()
 	}
-	if v.Page > 1 {
-		v.PrevURL = link(v.Page - 1)
-	}
-	if v.Page < v.Last {
-		v.NextURL = link(v.Page + 1)
-	}
+	v.PrevURL, v.NextURL = pageLinks(v.Page, v.Last, link)
 	a.render.HTML(c, http.StatusOK, "staff_mail_ledger", a.page(c, "Journal du courrier reçu", v))
 }
 

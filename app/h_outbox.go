@@ -121,12 +121,7 @@ func (a *App) showOutbox(c *gin.Context) {
 	link := func(p int) string {
 		return "/ad/courriels?" + url.Values{"statut": {v.Status}, "type": {v.Kind}, "q": {v.Q}, "page": {strconv.Itoa(p)}}.Encode()
 	}
-	if v.Page > 1 {
-		v.PrevURL = link(v.Page - 1)
-	}
-	if v.Page < v.Last {
-		v.NextURL = link(v.Page + 1)
-	}
+	v.PrevURL, v.NextURL = pageLinks(v.Page, v.Last, link)
 	a.render.HTML(c, http.StatusOK, "staff_outbox", a.page(c, "Courriels envoyés", v))
 }
 

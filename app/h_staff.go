@@ -49,12 +49,7 @@ func (a *App) showStaffCoops(c *gin.Context) {
 	}
 	v := staffCoops{AD: info, Coops: coops, Q: q, Total: total, Page: pg, Last: (total + coopsPerPage - 1) / coopsPerPage}
 	link := func(p int) string { return "/ad/coops?" + url.Values{"q": {q}, "page": {strconv.Itoa(p)}}.Encode() }
-	if pg > 1 {
-		v.PrevURL = link(pg - 1)
-	}
-	if pg < v.Last {
-		v.NextURL = link(pg + 1)
-	}
+	v.PrevURL, v.NextURL = pageLinks(pg, v.Last, link)
 	a.render.HTML(c, http.StatusOK, "staff_coops", a.page(c, "Coopératives de "+info.Name, v))
 }
 

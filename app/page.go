@@ -52,3 +52,15 @@ func (a *App) showHome(c *gin.Context) {
 		a.render.HTML(c, http.StatusOK, "national", a.page(c, "Administration nationale", ads))
 	}
 }
+
+// pageLinks returns the links to the previous and next pages of a
+// paginated list, "" at either end.
+func pageLinks(page, last int, link func(page int) string) (prev, next string) {
+	if page > 1 {
+		prev = link(page - 1)
+	}
+	if page < last {
+		next = link(page + 1)
+	}
+	return prev, next
+}

@@ -102,12 +102,7 @@ func newQueuePage(ex string, camp *store.Campaign, wc workflow.Campaign, now tim
 	unread := q
 	unread.Filter.Unread, unread.Page = true, 1
 	p.UnreadURL = queueURL(ex, unread)
-	if q.Page > 1 {
-		p.PrevURL = queueURL(ex, q.WithPage(q.Page-1))
-	}
-	if q.Page < p.Pages {
-		p.NextURL = queueURL(ex, q.WithPage(q.Page+1))
-	}
+	p.PrevURL, p.NextURL = pageLinks(q.Page, p.Pages, func(page int) string { return queueURL(ex, q.WithPage(page)) })
 	for _, h := range []struct {
 		key, label string
 		num        bool
