@@ -209,8 +209,7 @@ func reopeningEvent(ctx context.Context, cs *store.CoopScope, exercice string, s
 // that belong to the closing: lock or unlock the CRF when the staff
 // validate or reopen the dossier, reopen the book or a step's form when
 // they ask for a correction.
-func (a *App) closingEffect(tx *store.CoopScope, d workflow.Dossier, e workflow.Effect) error {
-	ctx := context.Background()
+func (a *App) closingEffect(ctx context.Context, tx *store.CoopScope, d workflow.Dossier, e workflow.Effect) error {
 	exercice, err := tx.ExerciceOfCampaign(ctx, d.CampaignID)
 	if err != nil {
 		return err

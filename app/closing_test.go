@@ -286,7 +286,7 @@ func TestClosingEffectsOfTheDossier(t *testing.T) {
 	staff := w.staffScopeOfA(t)
 	apply := func(effects ...workflow.Effect) {
 		t.Helper()
-		if err := staff.Tx(ctx, func(tx *store.CoopScope) error { return w.app.carryOut(tx, d, effects) }); err != nil {
+		if err := staff.Tx(ctx, func(tx *store.CoopScope) error { return w.app.carryOut(ctx, tx, d, effects) }); err != nil {
 			t.Fatal(err)
 		}
 	}

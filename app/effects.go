@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 
 	"retkoop/app/store"
@@ -18,12 +19,12 @@ import (
 //     after commit by the outbox sender);
 //   - LockCRF, UnlockCRF, ReopenBook, ReopenStep: the closing feature locks
 //     or unlocks the CRF, reopens the book or the step's form.
-func (a *App) carryOut(tx *store.CoopScope, d workflow.Dossier, effects []workflow.Effect) error {
+func (a *App) carryOut(ctx context.Context, tx *store.CoopScope, d workflow.Dossier, effects []workflow.Effect) error {
 	for _, e := range effects {
 		switch e := e.(type) {
 		case workflow.NotifyMandataire:
 			// — outbox: mail to the mandataire —
-			if err := a.notifyMandataire(tx, d, e); err != nil {
+			if err := a.notifyMandataire(ctx, tx, d, e); err != nil {
 				return err
 			}
 		case workflow.NotifyStaff:
@@ -32,12 +33,12 @@ func (a *App) carryOut(tx *store.CoopScope, d workflow.Dossier, effects []workfl
 			// what waits for review.
 		case workflow.LockCRF, workflow.UnlockCRF:
 			// — closing: lock / unlock the CRF of the dossier's exercice —
-			if err := a.closingEffect(tx, d, e); err != nil {
+			if err := a.closingEffect(ctx, tx, d, e); err != nil {
 				return err
 			}
 		case workflow.ReopenBook, workflow.ReopenStep:
 			// — closing: reopen the book / the step's form —
-			if err := a.closingEffect(tx, d, e); err != nil {
+			if err := a.closingEffect(ctx, tx, d, e); err != nil {
 				return err
 			}
 		default:

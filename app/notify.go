@@ -17,11 +17,7 @@ import (
 // reopened. The transaction makes it once per event: the mail commits with
 // the new state or not at all. A coop without an e-mail address gets
 // nothing, and the staff's action is not refused for it.
-//
-// The store's effect hook carries no context; the queries run in the
-// hook's transaction, which the request's context already governs.
-func (a *App) notifyMandataire(tx *store.CoopScope, d workflow.Dossier, n workflow.NotifyMandataire) error {
-	ctx := context.Background()
+func (a *App) notifyMandataire(ctx context.Context, tx *store.CoopScope, d workflow.Dossier, n workflow.NotifyMandataire) error {
 	co, err := tx.Coop(ctx)
 	if err != nil || co.MandataireEmail == "" {
 		return err

@@ -20,7 +20,7 @@ var ErrDossierChanged = fault.Invalidf("Le dossier vient d'être modifié par ai
 // effects of the event just applied: queue the e-mails, lock the CRF… It
 // receives the scope bound to that transaction and the new state; an error
 // rolls everything back.
-type EffectHook func(tx *CoopScope, d workflow.Dossier, effects []workflow.Effect) error
+type EffectHook func(ctx context.Context, tx *CoopScope, d workflow.Dossier, effects []workflow.Effect) error
 
 // ApplyDossier applies ev to the coop's dossier of exercice in one
 // transaction: it locks and reads the dossier (opening it if needed), runs
@@ -89,7 +89,7 @@ func (c *CoopScope) ApplyDossier(ctx context.Context, exercice string, ev workfl
 			return err
 		}
 		if extra != nil {
-			if err := extra(tx, after, effects); err != nil {
+			if err := extra(ctx, tx, after, effects); err != nil {
 				return err
 			}
 		}

@@ -139,7 +139,7 @@ func TestApplyDossier(t *testing.T) {
 		a1, _ := db.ForCoop(ctx, f.coopA1, &actor)
 		quitus := addDoc(t, a1, 1)
 		var hooked []workflow.Effect
-		hook := func(tx *store.CoopScope, d workflow.Dossier, effects []workflow.Effect) error {
+		hook := func(_ context.Context, tx *store.CoopScope, d workflow.Dossier, effects []workflow.Effect) error {
 			if tx.ID() != f.coopA1 {
 				t.Errorf("hook scope of coop %d", tx.ID())
 			}
@@ -207,7 +207,7 @@ func TestApplyDossier(t *testing.T) {
 		}
 		// A failing hook rolls the whole event back.
 		releve := addDoc(t, a1, 2)
-		failing := func(*store.CoopScope, workflow.Dossier, []workflow.Effect) error { return errHook }
+		failing := func(context.Context, *store.CoopScope, workflow.Dossier, []workflow.Effect) error { return errHook }
 		if _, _, err := a1.ApplyDossier(ctx, exercice, received(workflow.Releve, releve), failing); !errors.Is(err, errHook) {
 			t.Fatalf("failing hook: %v", err)
 		}
