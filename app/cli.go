@@ -241,7 +241,7 @@ func demoExercice(e *Env) string {
 }
 
 func printLogins(w io.Writer, cfg *Config, logins []Login) {
-	fmt.Fprintf(w, "Données de démonstration prêtes. Ouvrez %s et connectez-vous avec :\n", cfg.BaseURL)
+	fmt.Fprintf(w, "Données de démonstration prêtes. Ouvrez %s et connectez-vous avec :\n", cfg.BrowseURL())
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "  rôle\tidentifiant\tmot de passe\tnom")
 	for _, l := range logins {

@@ -24,12 +24,30 @@ type Config struct {
 	DataDir       string
 	Addr          string
 	BaseURL       *url.URL
+	baseURLSet    bool // RETKOOP_BASE_URL was given
 	Secret        []byte
 	SMTPURL       string
 	MailFrom      string
 	IMAPURL       string
 	IMAPInterval  time.Duration
 	MaxAttachment int64
+}
+
+// BrowseURL is where a person on this machine opens the app: the base URL
+// when it was configured, otherwise the listen address (a demo started with
+// PORT=9000 must not send people to :8080).
+func (c *Config) BrowseURL() string {
+	if c.baseURLSet {
+		return c.BaseURL.String()
+	}
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return c.BaseURL.String()
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // SecureCookies reports whether cookies get the Secure flag (https base URL).
@@ -73,6 +91,7 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 	}
 	base.Path = strings.TrimSuffix(base.Path, "/")
 	c.BaseURL = base
+	c.baseURLSet = strings.TrimSpace(getenv("RETKOOP_BASE_URL")) != ""
 	iv, err := time.ParseDuration(get("RETKOOP_IMAP_INTERVAL", "60s"))
 	if err != nil || iv < time.Second {
 		errs = append(errs, fmt.Errorf("RETKOOP_IMAP_INTERVAL %q : durée invalide (ex. 60s, 5m)", getenv("RETKOOP_IMAP_INTERVAL")))

@@ -91,3 +91,23 @@ func TestConfigSizes(t *testing.T) {
 		t.Errorf("bad size accepted: %v", err)
 	}
 }
+
+func TestBrowseURL(t *testing.T) {
+	cases := []struct{ addr, port, base, want string }{
+		{"", "", "", "http://127.0.0.1:8080"},
+		{"", "9000", "", "http://127.0.0.1:9000"},
+		{"0.0.0.0:8081", "", "", "http://127.0.0.1:8081"},
+		{"127.0.0.1:8082", "", "https://coops.occe31.example", "https://coops.occe31.example"},
+	}
+	for _, c := range cases {
+		cfg, err := LoadConfig(func(k string) string {
+			return map[string]string{"RETKOOP_ADDR": c.addr, "PORT": c.port, "RETKOOP_BASE_URL": c.base}[k]
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.BrowseURL(); got != c.want {
+			t.Errorf("%+v: %s", c, got)
+		}
+	}
+}
