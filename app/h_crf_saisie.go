@@ -5,10 +5,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"retkoop/app/csvin"
 	"retkoop/app/fault"
 	"retkoop/app/ledger"
 	"retkoop/app/money"
@@ -231,7 +231,7 @@ func bindEntered(form map[string][]string, chart ledger.Chart) (ledger.Entered, 
 	}
 	for _, s := range rawSubsidies(form) {
 		row := ledger.Subsidy{Compte: s.Compte, Financeur: s.Financeur}
-		if d, err := parseFormDate(s.Date); err == nil {
+		if d, err := csvin.ParseDate(s.Date); err == nil {
 			row.Date = d.Format("2006-01-02")
 		} else if s.Date != "" {
 			errs["sub_date_"+strconv.Itoa(s.N)] = "Date illisible : écrivez JJ/MM/AAAA."
@@ -244,15 +244,6 @@ func bindEntered(form map[string][]string, chart ledger.Chart) (ledger.Entered, 
 		e.Subventions = append(e.Subventions, row)
 	}
 	return e, errs
-}
-
-// parseFormDate reads a date typed in a form: AAAA-MM-JJ (date inputs) or
-// JJ/MM/AAAA.
-func parseFormDate(s string) (time.Time, error) {
-	if d, err := time.Parse("2006-01-02", s); err == nil {
-		return d, nil
-	}
-	return time.Parse("02/01/2006", s)
 }
 
 // updateCRFEntry saves the figures typed (as a draft) and shows the form
