@@ -159,9 +159,9 @@ func parseBookRow(tr csvin.Row, ex Exercice, chart Chart, errs *csvin.LineErrors
 			errs.Add(tr.Line, "compte manquant : un compte du plan comptable, ou banque/caisse pour un mouvement interne")
 		case !chart.Has(compte):
 			errs.Add(tr.Line, "compte « %s » inconnu dans le plan comptable", compte)
-		case br.amount > 0 && br.recette && !isProduitAccount(compte):
+		case br.amount > 0 && br.recette && !ProductAccount(compte):
 			errs.Add(tr.Line, "une recette va sur un compte de produits (7…), pas sur %s (%s)", compte, chart.Label(compte))
-		case br.amount > 0 && !br.recette && !isChargeAccount(compte):
+		case br.amount > 0 && !br.recette && !ChargeAccount(compte):
 			errs.Add(tr.Line, "une dépense va sur un compte de charges (6…), pas sur %s (%s)", compte, chart.Label(compte))
 		}
 	}

@@ -73,3 +73,24 @@ type Excluded struct {
 	Nom    string `json:"nom"`
 	Raison string `json:"raison"`
 }
+
+// SubsidyAccountsTotal is the total of the CRF's subsidy accounts (74…):
+// what the tableau des subventions must add up to.
+func (c CRF) SubsidyAccountsTotal() money.Money {
+	var total money.Money
+	for _, l := range c.Produits {
+		if SubsidyAccount(l.Compte) {
+			total += l.Montant
+		}
+	}
+	return total
+}
+
+// SubsidiesTotal is the total of the tableau des subventions.
+func (c CRF) SubsidiesTotal() money.Money {
+	var total money.Money
+	for _, s := range c.Subventions {
+		total += s.Montant
+	}
+	return total
+}

@@ -46,7 +46,7 @@ func ComputeCRF(meta CRFMeta, opening Treasuries, ops []Operation, chart Chart, 
 	}
 	for _, a := range totals.Accounts() {
 		line := AccountLine{Compte: a.Account, Libelle: chart.Label(a.Account), Montant: a.Amount}
-		if isProduitAccount(a.Account) {
+		if ProductAccount(a.Account) {
 			c.Produits = append(c.Produits, line)
 			c.TotalProduits += a.Amount
 		} else {

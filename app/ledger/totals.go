@@ -80,7 +80,7 @@ func ComputeTotals(ops []Operation) Totals {
 		}
 		var sum money.Money
 		for _, l := range op.Lines {
-			if isChargeAccount(l.Account) == (op.Kind == Depense) {
+			if ChargeAccount(l.Account) == (op.Kind == Depense) {
 				t.ByAccount[l.Account] += l.Amount
 			} else {
 				t.ByAccount[l.Account] -= l.Amount

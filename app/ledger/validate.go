@@ -3,59 +3,8 @@ package ledger
 import (
 	"errors"
 	"fmt"
-	"io"
 	"strings"
-
-	"retkoop/app/csvin"
 )
-
-// Chart is an AD's chart of accounts: account code → libellé. It is data
-// (each AD loads its own nomenclature), so the rules only rely on the first
-// digit of a code: 6 for charges, 7 for produits.
-type Chart map[string]string
-
-// Has reports whether the code is in the chart.
-func (c Chart) Has(code string) bool { _, ok := c[code]; return ok }
-
-// Label returns the libellé of an account, or the code itself when unknown.
-func (c Chart) Label(code string) string {
-	if l, ok := c[code]; ok && l != "" {
-		return l
-	}
-	return code
-}
-
-// ParseChartCSV reads a chart in the seed file's shape (columns compte and
-// libelle, other columns ignored).
-func ParseChartCSV(r io.Reader) (Chart, error) {
-	tab, err := csvin.Read(r, []string{"compte", "libelle"}, []string{"sens", "groupe", "confirme"})
-	if err != nil {
-		return nil, fmt.Errorf("lire le plan comptable : %w", err)
-	}
-	c := make(Chart, len(tab.Rows))
-	var errs csvin.LineErrors
-	for _, row := range tab.Rows {
-		code := row.Get("compte")
-		switch {
-		case !isChargeAccount(code) && !isProduitAccount(code):
-			errs.Add(row.Line, "compte « %s » : un compte commence par 6 (charge) ou 7 (produit)", code)
-		case c.Has(code):
-			errs.Add(row.Line, "compte « %s » en double", code)
-		default:
-			c[code] = row.Get("libelle")
-		}
-	}
-	if err := errs.Err(); err != nil {
-		return nil, fmt.Errorf("lire le plan comptable : %w", err)
-	}
-	return c, nil
-}
-
-func isChargeAccount(code string) bool  { return len(code) > 1 && code[0] == '6' }
-func isProduitAccount(code string) bool { return len(code) > 1 && code[0] == '7' }
-
-// SubsidyAccount reports whether an account records a subsidy (74…).
-func SubsidyAccount(code string) bool { return strings.HasPrefix(code, "74") }
 
 // ErrInvalid is matched (errors.Is) by every Invalid error, so that the HTTP
 // layer maps any broken book rule to 422 in one place.
@@ -207,10 +156,10 @@ func validVentilation(v *Invalid, op Operation, chart Chart) {
 		switch {
 		case !chart.Has(l.Account):
 			v.add("lines", "le compte « %s » n'existe pas dans le plan comptable", l.Account)
-		case op.Kind == Depense && !isChargeAccount(l.Account):
+		case op.Kind == Depense && !ChargeAccount(l.Account):
 			v.add("lines", "le compte %s (%s) n'est pas un compte de charges : une dépense se ventile sur des comptes 6…",
 				l.Account, chart.Label(l.Account))
-		case op.Kind == Recette && !isProduitAccount(l.Account):
+		case op.Kind == Recette && !ProductAccount(l.Account):
 			v.add("lines", "le compte %s (%s) n'est pas un compte de produits : une recette se ventile sur des comptes 7…",
 				l.Account, chart.Label(l.Account))
 		}

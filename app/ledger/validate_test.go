@@ -134,19 +134,6 @@ func TestPieceIndex(t *testing.T) {
 	}
 }
 
-func TestParseChartCSV(t *testing.T) {
-	c, err := ParseChartCSV(strings.NewReader("compte;libelle;sens\n62810008;Cotisations;charge\n70800008;Participation;produit\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(c) != 2 || c.Label("62810008") != "Cotisations" || c.Label("99") != "99" {
-		t.Errorf("chart = %v", c)
-	}
-	_, err = ParseChartCSV(strings.NewReader("compte;libelle\n62810008;A\n62810008;B\n41100000;Clients\n"))
-	wantContains(t, err, "ligne 3 : compte « 62810008 » en double")
-	wantContains(t, err, "ligne 4 : compte « 41100000 » : un compte commence par 6 (charge) ou 7 (produit)")
-}
-
 func TestParseModeAndTreasury(t *testing.T) {
 	modes := map[string]Mode{"Chèque": Cheque, "CHQ": Cheque, "espèces": Especes, "CB": Carte, "Remise de chèques": Remise,
 		"prélèvement": Prelevement, "Virement": Virement, "": ""}

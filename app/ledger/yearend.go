@@ -43,7 +43,7 @@ func CRFFromEntered(meta CRFMeta, e Entered, chart Chart) CRF {
 	}
 	for _, l := range sumByAccount(e.Lines) {
 		line := AccountLine{Compte: l.Compte, Libelle: chart.Label(l.Compte), Montant: l.Montant}
-		if isProduitAccount(l.Compte) {
+		if ProductAccount(l.Compte) {
 			c.Produits = append(c.Produits, line)
 			c.TotalProduits += l.Montant
 		} else {
@@ -99,7 +99,7 @@ func CheckEntered(ex Exercice, e Entered, chart Chart, previous *Treasuries) []P
 		switch code := strings.TrimSpace(l.Compte); {
 		case !chart.Has(code):
 			add(ProblemCompte, "le compte « %s » n'est pas dans le plan comptable de votre AD", code)
-		case !isChargeAccount(code) && !isProduitAccount(code):
+		case !ChargeAccount(code) && !ProductAccount(code):
 			add(ProblemCompte, "le compte « %s » n'est ni une charge (6…) ni un produit (7…)", code)
 		case l.Montant < 0:
 			add(ProblemMontant, "le total du compte %s (%s) ne peut pas être négatif", code, l.Montant)

@@ -27,14 +27,10 @@ type CoopRow struct {
 
 // CoopRowOf summarises one coop's CRF for the consolidation sheet.
 func CoopRowOf(crf ledger.CRF, commune string) CoopRow {
-	var subs money.Money
-	for _, s := range crf.Subventions {
-		subs += s.Montant
-	}
 	return CoopRow{
 		UAI: crf.UAI, Nom: crf.Nom, Commune: commune, Statut: crf.Statut,
 		TotalCharges: crf.TotalCharges, TotalProduits: crf.TotalProduits, Resultat: crf.Resultat,
-		Subventions: subs, TresorerieDebut: crf.TresorerieDebut, TresorerieFin: crf.TresorerieFin,
+		Subventions: crf.SubsidiesTotal(), TresorerieDebut: crf.TresorerieDebut, TresorerieFin: crf.TresorerieFin,
 	}
 }
 
