@@ -9,25 +9,6 @@ import (
 	"retkoop/app/money"
 )
 
-// Problem is one reason why a book cannot be closed yet, in words a teacher
-// understands, with a stable Code for tests, templates and help links.
-type Problem struct {
-	Code    string
-	Message string
-}
-
-// Codes of the closing problems.
-const (
-	ProblemDates         = "dates"
-	ProblemVentilation   = "ventilation"
-	ProblemIdentite      = "identite"
-	ProblemCaisseNeg     = "caisse_negative"
-	ProblemRegieNeg      = "regie_negative"
-	ProblemRegie         = "regie_non_soldee"
-	ProblemRapprochement = "rapprochement"
-	ProblemArreteCaisse  = "arrete_caisse"
-)
-
 // ClosingInput is what the caller knows when the mandataire asks to close the
 // book of an exercice.
 type ClosingInput struct {
@@ -49,7 +30,7 @@ type ClosingInput struct {
 // fixed order; none means the book can be closed.
 func CheckClosing(in ClosingInput) []Problem {
 	var out []Problem
-	add := func(code, format string, args ...any) {
+	add := func(code ProblemCode, format string, args ...any) {
 		out = append(out, Problem{Code: code, Message: fmt.Sprintf(format, args...)})
 	}
 	book := NewBook(in.Opening, in.Ops)
@@ -105,7 +86,7 @@ func CheckClosing(in ClosingInput) []Problem {
 
 // checkCashCount requires an arrêté de caisse made after the last cash
 // operation and equal to the book, unless the caisse was never used.
-func checkCashCount(in ClosingInput, book Book, add func(code, format string, args ...any)) {
+func checkCashCount(in ClosingInput, book Book, add func(code ProblemCode, format string, args ...any)) {
 	lastCash := -1
 	for i := range book.Ops {
 		if book.Ops[i].Touches(Caisse) {

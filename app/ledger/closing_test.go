@@ -81,7 +81,7 @@ func TestCheckClosing(t *testing.T) {
 			var codes []string
 			var msgs []string
 			for _, p := range probs {
-				codes = append(codes, p.Code)
+				codes = append(codes, string(p.Code))
 				msgs = append(msgs, p.Message)
 			}
 			if strings.Join(codes, ",") != strings.Join(tt.codes, ",") {

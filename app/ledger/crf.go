@@ -11,7 +11,7 @@ type CRF struct {
 	Exercice        string        `json:"exercice"`
 	Debut           string        `json:"debut"` // AAAA-MM-JJ
 	Fin             string        `json:"fin"`
-	Source          string        `json:"source"` // "cahier" or "saisie"
+	Source          string        `json:"source"` // SourceCahier or SourceSaisie
 	Charges         []AccountLine `json:"charges"`
 	Produits        []AccountLine `json:"produits"`
 	TotalCharges    money.Money   `json:"total_charges"`
@@ -23,6 +23,12 @@ type CRF struct {
 	Equilibre       bool          `json:"equilibre"`
 	Statut          string        `json:"statut"` // "brouillon", "valide", "verrouille"
 }
+
+// Sources of a CRF's figures (CRF.Source, the contract's "source").
+const (
+	SourceCahier = "cahier" // computed from the book kept in the app
+	SourceSaisie = "saisie" // entered directly: the book was kept elsewhere
+)
 
 // AccountLine is the total of one account of the chart.
 type AccountLine struct {

@@ -34,7 +34,7 @@ func ComputeCRF(meta CRFMeta, opening Treasuries, ops []Operation, chart Chart, 
 	c := CRF{
 		UAI: meta.UAI, Nom: meta.Nom, Exercice: meta.Exercice.String(),
 		Debut: isoDate(meta.Exercice.Debut()), Fin: isoDate(meta.Exercice.Fin()),
-		Source:   "cahier",
+		Source:   SourceCahier,
 		Charges:  []AccountLine{},
 		Produits: []AccountLine{},
 		// The total is recomputed: a caller's inconsistent Total must not

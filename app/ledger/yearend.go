@@ -10,14 +10,6 @@ import (
 	"retkoop/app/money"
 )
 
-// Codes of the problems of a CRF entered directly (besides ProblemIdentite).
-const (
-	ProblemCompte      = "compte"
-	ProblemMontant     = "montant"
-	ProblemOuverture   = "ouverture"
-	ProblemSubventions = "subventions"
-)
-
 // Entered is a compte-rendu financier entered directly by a coop that kept
 // its books elsewhere (paper, spreadsheet): the total of each account, the
 // bank and cash balances at the start and at the end of the exercice, and
@@ -38,7 +30,7 @@ func CRFFromEntered(meta CRFMeta, e Entered, chart Chart) CRF {
 	c := CRF{
 		UAI: meta.UAI, Nom: meta.Nom, Exercice: meta.Exercice.String(),
 		Debut: isoDate(meta.Exercice.Debut()), Fin: isoDate(meta.Exercice.Fin()),
-		Source: "saisie", Charges: []AccountLine{}, Produits: []AccountLine{}, Subventions: []Subsidy{},
+		Source: SourceSaisie, Charges: []AccountLine{}, Produits: []AccountLine{}, Subventions: []Subsidy{},
 		TresorerieDebut: withTotal(e.Debut), TresorerieFin: withTotal(e.Fin), Statut: meta.Statut,
 	}
 	for _, l := range sumByAccount(e.Lines) {
@@ -92,7 +84,7 @@ func withTotal(t Treasuries) Treasuries {
 // and a tableau des subventions that does not match the subsidy accounts.
 func CheckEntered(ex Exercice, e Entered, chart Chart, previous *Treasuries) []Problem {
 	var out []Problem
-	add := func(code, format string, args ...any) {
+	add := func(code ProblemCode, format string, args ...any) {
 		out = append(out, Problem{Code: code, Message: fmt.Sprintf(format, args...)})
 	}
 	for _, l := range e.Lines {
@@ -130,7 +122,7 @@ func CheckEntered(ex Exercice, e Entered, chart Chart, previous *Treasuries) []P
 // checkEnteredSubsidies requires each subsidy to be dated in the exercice,
 // on a 74… account, with a funder and a positive amount, and each subsidy
 // account's total to equal the subsidies listed on it.
-func checkEnteredSubsidies(ex Exercice, e Entered, c CRF, add func(code, format string, args ...any)) {
+func checkEnteredSubsidies(ex Exercice, e Entered, c CRF, add func(code ProblemCode, format string, args ...any)) {
 	listed := map[string]money.Money{}
 	for i, s := range e.Subventions {
 		n := i + 1

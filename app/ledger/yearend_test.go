@@ -67,31 +67,31 @@ func TestCheckEntered(t *testing.T) {
 		name     string
 		edit     func(e *Entered)
 		previous *Treasuries
-		codes    []string
+		codes    []ProblemCode
 		msg      string
 	}{
 		{"ready", func(e *Entered) {}, prev, nil, ""},
 		{"unknown previous year", func(e *Entered) { e.Debut.Banque = eur("900"); e.Fin.Banque = eur("1400") }, nil, nil, ""},
 		{"opening differs from last closing", func(e *Entered) { e.Debut.Banque = eur("900"); e.Fin.Banque = eur("1400") }, prev,
-			[]string{ProblemOuverture}, "doivent être ceux de la clôture de l'exercice 2024-2025 (banque 1\u00a0000,00\u00a0€, caisse 50,00\u00a0€)"},
-		{"unbalanced", func(e *Entered) { e.Fin.Banque = eur("1490") }, prev, []string{ProblemIdentite},
+			[]ProblemCode{ProblemOuverture}, "doivent être ceux de la clôture de l'exercice 2024-2025 (banque 1\u00a0000,00\u00a0€, caisse 50,00\u00a0€)"},
+		{"unbalanced", func(e *Entered) { e.Fin.Banque = eur("1490") }, prev, []ProblemCode{ProblemIdentite},
 			"(1\u00a0050,00\u00a0€) + produits (800,00\u00a0€) − charges (280,00\u00a0€) = 1\u00a0570,00\u00a0€, mais la trésorerie au 31/08/2026 totalise 1\u00a0560,00\u00a0€ (écart de -10,00\u00a0€)"},
 		{"unknown account", func(e *Entered) { e.Lines = append(e.Lines, AccountLine{Compte: "60999998", Montant: 0}) }, prev,
-			[]string{ProblemCompte}, "le compte « 60999998 » n'est pas dans le plan comptable"},
+			[]ProblemCode{ProblemCompte}, "le compte « 60999998 » n'est pas dans le plan comptable"},
 		{"negative total", func(e *Entered) {
 			e.Lines[0].Montant = eur("-200")
 			e.Fin.Banque = eur("1900")
-		}, prev, []string{ProblemMontant}, "le total du compte 60600008 (-200,00\u00a0€) ne peut pas être négatif"},
+		}, prev, []ProblemCode{ProblemMontant}, "le total du compte 60600008 (-200,00\u00a0€) ne peut pas être négatif"},
 		{"negative cash", func(e *Entered) { e.Fin.Caisse = eur("-10"); e.Fin.Banque = eur("1580") }, prev,
-			[]string{ProblemMontant}, "la caisse ne peut pas être négative (-10,00\u00a0€ au 31/08/2026)"},
-		{"subsidies do not add up", func(e *Entered) { e.Subventions = e.Subventions[:1] }, prev, []string{ProblemSubventions},
+			[]ProblemCode{ProblemMontant}, "la caisse ne peut pas être négative (-10,00\u00a0€ au 31/08/2026)"},
+		{"subsidies do not add up", func(e *Entered) { e.Subventions = e.Subventions[:1] }, prev, []ProblemCode{ProblemSubventions},
 			"le compte 74400008 totalise 300,00\u00a0€ mais le tableau des subventions liste 100,00\u00a0€ sur ce compte"},
 		{"subsidy row incomplete", func(e *Entered) {
 			e.Subventions[0] = Subsidy{Date: "2026-09-02", Compte: "75600008", Financeur: " ", Montant: 0}
 			e.Subventions = append(e.Subventions, Subsidy{Compte: "74400008", Financeur: "Mairie", Montant: eur("100")})
-		}, prev, []string{ProblemSubventions, ProblemSubventions, ProblemSubventions, ProblemSubventions, ProblemSubventions},
+		}, prev, []ProblemCode{ProblemSubventions, ProblemSubventions, ProblemSubventions, ProblemSubventions, ProblemSubventions},
 			"subvention n°1 : la date 02/09/2026 est hors de l'exercice 2025-2026"},
-		{"subsidy account without subsidies", func(e *Entered) { e.Subventions = nil }, prev, []string{ProblemSubventions},
+		{"subsidy account without subsidies", func(e *Entered) { e.Subventions = nil }, prev, []ProblemCode{ProblemSubventions},
 			"liste 0,00\u00a0€"},
 	}
 	for _, tt := range tests {
@@ -99,7 +99,8 @@ func TestCheckEntered(t *testing.T) {
 			e := enteredFixture()
 			tt.edit(&e)
 			got := CheckEntered(ex2025, e, testChart, tt.previous)
-			var codes, msgs []string
+			var codes []ProblemCode
+			var msgs []string
 			for _, p := range got {
 				codes, msgs = append(codes, p.Code), append(msgs, p.Message)
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"retkoop/app/ledger"
 	"retkoop/app/money"
 )
 
@@ -58,9 +59,9 @@ func statusLabel(statut string) string {
 // sourceLabel says where the figures of a CRF come from.
 func sourceLabel(source string) string {
 	switch source {
-	case "cahier":
+	case ledger.SourceCahier:
 		return "établi à partir du cahier de comptabilité"
-	case "saisie":
+	case ledger.SourceSaisie:
 		return "saisi directement (comptabilité tenue hors de l'application)"
 	}
 	return source
