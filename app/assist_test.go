@@ -42,7 +42,7 @@ func newAssistWorld(t *testing.T) *assistWorld {
 		t.Fatal(err)
 	}
 	w := &assistWorld{world: newWorldOn(t, db), path: path}
-	w.app.now = func() time.Time { return septNow }
+	w.app.Now = func() time.Time { return septNow }
 	cs := w.coopScopeOf(w.coopA)
 	op := w.addOp(w.coopA, tOp(ledger.Recette, "15/09/2025", "R1", ledger.Banque, "500"))
 	mand := w.login("0310036W")

@@ -52,7 +52,7 @@ func bankCLIWorld(t *testing.T) (func(string) string, *store.CoopScope) {
 
 // cliOFX is coop A's statement for bankCLIWorld: both cheques and a fee.
 func cliOFX() []byte {
-	return demoOFX("FR7630006000011234567890189", tday("01/06/2026"), tday("30/09/2026"), money.MustParse("867,00"), []demoLine{
+	return DemoOFX("FR7630006000011234567890189", tday("01/06/2026"), tday("30/09/2026"), money.MustParse("867,00"), []DemoLine{
 		{Date: tday("14/06/2026"), Amount: -4500, Name: "CHEQUE 1001", TrnType: "CHECK", CheckNum: "1001"},
 		{Date: tday("20/08/2026"), Amount: -800, Name: "FRAIS COMMISSION", TrnType: "SRVCHG"},
 		{Date: tday("10/09/2026"), Amount: -8000, Name: "CHEQUE 1002", TrnType: "CHECK", CheckNum: "1002"},

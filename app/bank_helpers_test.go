@@ -39,7 +39,7 @@ func (w *world) seedBankBook() bankBook {
 
 // bankStatementLines is what the bank shows of seedBankBook, plus a fee
 // the book lacks; the cheque of 25/08 is cashed on 10/09.
-var bankStatementLines = []demoLine{
+var bankStatementLines = []DemoLine{
 	{Date: tday("14/06/2026"), Amount: -4500, Name: "CHEQUE 1001", TrnType: "CHECK", CheckNum: "1001"},
 	{Date: tday("14/06/2026"), Amount: 12000, Name: "REMISE CHEQUES 0004512", TrnType: "DEP"},
 	{Date: tday("16/06/2026"), Amount: 30000, Name: "VIR SEPA MAIRIE DE TOULOUSE SUBVENTION", TrnType: "CREDIT"},
@@ -52,13 +52,13 @@ var bankStatementLines = []demoLine{
 // bankOFX is the statement of June to September 2026 of coop A's account,
 // opening at 1 000,00 € and closing at 1 351,80 €.
 func bankOFX() []byte {
-	return demoOFX("FR7630006000011234567890189", tday("01/06/2026"), tday("30/09/2026"), money.MustParse("1351,80"), bankStatementLines)
+	return DemoOFX("FR7630006000011234567890189", tday("01/06/2026"), tday("30/09/2026"), money.MustParse("1351,80"), bankStatementLines)
 }
 
 // importBankOFX imports bankOFX for coop A through the service.
-func (w *world) importBankOFX() bankSummary {
+func (w *world) importBankOFX() BankSummary {
 	w.t.Helper()
-	res, err := importBank(context.Background(), w.coopScopeOf(w.coopA), bankFile{Name: "releve.ofx", Data: bankOFX()})
+	res, err := ImportBank(context.Background(), w.coopScopeOf(w.coopA), BankFile{Name: "releve.ofx", Data: bankOFX()})
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func (w *world) lineByLabel(t *testing.T, label string) store.BankLine {
 // etat is coop A's état de rapprochement at date.
 func (w *world) etat(date string) (bank.Rapprochement, bool) {
 	w.t.Helper()
-	r, ok, err := w.app.rapprochement(context.Background(), w.coopScopeOf(w.coopA), tday(date))
+	r, ok, err := w.app.Rapprochement(context.Background(), w.coopScopeOf(w.coopA), tday(date))
 	if err != nil {
 		w.t.Fatal(err)
 	}

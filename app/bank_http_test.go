@@ -218,7 +218,7 @@ func TestBankPointageAndRapprochement(t *testing.T) {
 	cs := w.coopScopeOf(w.coopA)
 	for _, l := range w.bankLines() {
 		if l.Status == store.BankProposed {
-			if err := confirmProposal(ctx, cs, l.ID, 0); err != nil {
+			if err := ConfirmProposal(ctx, cs, l.ID, 0); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -228,7 +228,7 @@ func TestBankPointageAndRapprochement(t *testing.T) {
 		t.Fatalf("gap before the fee is created: %q", got)
 	}
 	fee := w.lineByLabel(t, "FRAIS COMMISSION INTERVENTION")
-	if _, _, err := createLineOperation(ctx, cs, fee.ID, lineOperation{Account: "62700008"}); err != nil {
+	if _, _, err := CreateLineOperation(ctx, cs, fee.ID, LineOperation{Account: "62700008"}); err != nil {
 		t.Fatal(err)
 	}
 	doc = c.doc(c.get("/coop/banque/rapprochement")) // default: 31/08 of the exercice being kept

@@ -16,7 +16,7 @@ import (
 )
 
 // maxBankFile bounds a statement file (a year of lines is ~50 kB).
-const maxBankFile = 5 << 20
+const MaxBankFile = 5 << 20
 
 // Windows around the lines of an import in which operations of the book
 // are candidates: a cheque is cashed up to ~70 days after it is written, a
@@ -28,12 +28,12 @@ const (
 
 // reasonManual marks a pairing with an operation the mandataire had ticked
 // by hand before the statement was imported.
-const reasonManual = "pointage manuel reconnu"
+const ReasonManual = "pointage manuel reconnu"
 
 // bankSummary is the outcome of one import, printed by `retkoop bank
 // import` exactly as the contract says. Nouvelles = PointeesAuto +
 // Proposees + NonRapprochees; Lignes = Nouvelles + Doublons.
-type bankSummary struct {
+type BankSummary struct {
 	Lignes         int `json:"lignes"`
 	Nouvelles      int `json:"nouvelles"`
 	Doublons       int `json:"doublons"`
@@ -45,7 +45,7 @@ type bankSummary struct {
 }
 
 // bankFile is a statement file to import.
-type bankFile struct {
+type BankFile struct {
 	Name string
 	Data []byte
 	// Mapping is the CSV columns the mandataire chose (remembered for the
@@ -59,7 +59,7 @@ type bankFile struct {
 // readBankFile reads the statement of a file with the CSV mapping to use:
 // the one given, else the one the coop confirmed for files of this shape,
 // else the one detected.
-func readBankFile(ctx context.Context, cs *store.CoopScope, f bankFile) (bank.Statement, error) {
+func readBankFile(ctx context.Context, cs *store.CoopScope, f BankFile) (bank.Statement, error) {
 	if bank.IsOFX(f.Name, f.Data) {
 		return bank.Read(f.Name, f.Data)
 	}
@@ -85,29 +85,29 @@ func readBankFile(ctx context.Context, cs *store.CoopScope, f bankFile) (bank.St
 // before are added, and the matcher pairs them with the operations of the
 // book — ticking the sure pairings, proposing the likely ones. A file the
 // coop imported already adds nothing.
-func importBank(ctx context.Context, cs *store.CoopScope, f bankFile) (bankSummary, error) {
+func ImportBank(ctx context.Context, cs *store.CoopScope, f BankFile) (BankSummary, error) {
 	st, err := readBankFile(ctx, cs, f)
 	if err != nil {
-		return bankSummary{}, bankFileError(err)
+		return BankSummary{}, bankFileError(err)
 	}
 	co, err := cs.Coop(ctx)
 	if err != nil {
-		return bankSummary{}, err
+		return BankSummary{}, err
 	}
 	if !bank.SameAccount(co.IBAN, st.AccountID) {
-		return bankSummary{}, fault.Invalidf("Ce relevé est celui du compte %s, pas du compte de la coopérative (%s).",
+		return BankSummary{}, fault.Invalidf("Ce relevé est celui du compte %s, pas du compte de la coopérative (%s).",
 			st.AccountID, iban.Format(co.IBAN))
 	}
 	start, end, ok := st.Period()
 	if !ok {
-		return bankSummary{}, fault.Invalidf("Le relevé ne contient aucune opération.")
+		return BankSummary{}, fault.Invalidf("Le relevé ne contient aucune opération.")
 	}
 	if st.ClosingBalance == nil && f.Closing != nil {
 		st.ClosingBalance = f.Closing
 	}
 	sum := sha256.Sum256(f.Data)
 	in := store.NewBankStatement{FileName: f.Name, SHA256: hex.EncodeToString(sum[:]), Statement: st, Start: start, End: end}
-	out := bankSummary{Lignes: len(st.Lines)}
+	out := BankSummary{Lignes: len(st.Lines)}
 	err = cs.Tx(ctx, func(tx *store.CoopScope) error {
 		rec, _, err := tx.AddBankStatement(ctx, in)
 		if err != nil {
@@ -197,7 +197,7 @@ func matchBankLines(ctx context.Context, tx *store.CoopScope, lines []bank.BankL
 	}
 	second := bank.Match(left, manual, bank.Options{})
 	for _, p := range second.Auto {
-		p.Reasons = append([]string{reasonManual}, p.Reasons...)
+		p.Reasons = append([]string{ReasonManual}, p.Reasons...)
 		first.Auto = append(first.Auto, p)
 	}
 	for _, p := range first.Auto {
@@ -206,7 +206,7 @@ func matchBankLines(ctx context.Context, tx *store.CoopScope, lines []bank.BankL
 		}
 	}
 	for _, p := range second.Proposed {
-		p.Reasons = append([]string{reasonManual}, p.Reasons...)
+		p.Reasons = append([]string{ReasonManual}, p.Reasons...)
 		first.Proposed = append(first.Proposed, p)
 	}
 	props := first.Proposed
@@ -218,7 +218,7 @@ func matchBankLines(ctx context.Context, tx *store.CoopScope, lines []bank.BankL
 
 // rematchBank runs the matcher again over the coop's unmatched lines, after
 // the mandataire completed the book.
-func rematchBank(ctx context.Context, cs *store.CoopScope) (auto, proposed int, err error) {
+func RematchBank(ctx context.Context, cs *store.CoopScope) (auto, proposed int, err error) {
 	err = cs.Tx(ctx, func(tx *store.CoopScope) error {
 		lines, err := tx.BankLines(ctx, store.BankLineFilter{Statuses: []string{store.BankUnmatched}})
 		if err != nil {

@@ -25,7 +25,7 @@ func TestBankImportMatchesAndReconciles(t *testing.T) {
 	b := w.seedBankBook()
 
 	res := w.importBankOFX()
-	want := bankSummary{Lignes: 7, Nouvelles: 7, PointeesAuto: 4, Proposees: 2, NonRapprochees: 1}
+	want := BankSummary{Lignes: 7, Nouvelles: 7, PointeesAuto: 4, Proposees: 2, NonRapprochees: 1}
 	want.StatementID = res.StatementID
 	if res != want {
 		t.Fatalf("first import %+v, want %+v", res, want)
@@ -61,18 +61,18 @@ func TestBankImportMatchesAndReconciles(t *testing.T) {
 		len(deposit.Proposal.EntryIDs) != 2 || len(deposit.Proposal.Alternatives) == 0 {
 		t.Fatalf("proposals: card %+v, deposit %+v", card.Proposal, deposit.Proposal)
 	}
-	if err := confirmProposal(ctx, cs, card.ID, 0); err != nil {
+	if err := ConfirmProposal(ctx, cs, card.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	alt := deposit.Proposal.Alternatives[0]
-	if err := confirmProposal(ctx, cs, deposit.ID, 1); err != nil {
+	if err := ConfirmProposal(ctx, cs, deposit.ID, 1); err != nil {
 		t.Fatal(err)
 	}
 	if got := w.lineByLabel(t, "REMISE CHEQUES 0004513").OperationIDs(); len(got) != 2 || got[0] != alt[0] || got[1] != alt[1] {
 		t.Fatalf("deposit paired with %v, want the alternative chosen %v", got, alt)
 	}
 	var inv *fault.Invalid
-	if err := confirmProposal(ctx, cs, card.ID, 0); !errors.As(err, &inv) {
+	if err := ConfirmProposal(ctx, cs, card.ID, 0); !errors.As(err, &inv) {
 		t.Fatalf("confirming twice: %v", err)
 	}
 	fee := w.lineByLabel(t, "FRAIS COMMISSION INTERVENTION")
@@ -82,11 +82,11 @@ func TestBankImportMatchesAndReconciles(t *testing.T) {
 	if s := bank.SuggestOperation(fee.Line); s.Account != "62700008" {
 		t.Fatalf("fee suggested on %q", s.Account)
 	}
-	id, ex, err := createLineOperation(ctx, cs, fee.ID, lineOperation{Account: "62700008"})
+	id, ex, err := CreateLineOperation(ctx, cs, fee.ID, LineOperation{Account: "62700008"})
 	if err != nil || ex != "2025-2026" {
 		t.Fatalf("create from line: %v (%s)", err, ex)
 	}
-	if id2, _, err := createLineOperation(ctx, cs, fee.ID, lineOperation{Account: "62700008"}); err != nil || id2 != id {
+	if id2, _, err := CreateLineOperation(ctx, cs, fee.ID, LineOperation{Account: "62700008"}); err != nil || id2 != id {
 		t.Fatalf("second click: %d, %v (want the same operation %d)", id2, err, id)
 	}
 	rec, err := cs.Operation(ctx, id)
@@ -120,9 +120,9 @@ func TestBankUndoAndNeverTwice(t *testing.T) {
 	}
 	// A second statement shows the same amount again, e.g. a copy: the
 	// ticked cheque is not a candidate.
-	dup := demoOFX("FR7630006000011234567890189", tday("01/06/2026"), tday("30/06/2026"), money.MustParse("955,00"),
-		[]demoLine{{Date: tday("15/06/2026"), Amount: -4500, Name: "CHEQUE 1001 BIS", TrnType: "CHECK"}})
-	res, err := importBank(ctx, cs, bankFile{Name: "copie.ofx", Data: dup})
+	dup := DemoOFX("FR7630006000011234567890189", tday("01/06/2026"), tday("30/06/2026"), money.MustParse("955,00"),
+		[]DemoLine{{Date: tday("15/06/2026"), Amount: -4500, Name: "CHEQUE 1001 BIS", TrnType: "CHECK"}})
+	res, err := ImportBank(ctx, cs, BankFile{Name: "copie.ofx", Data: dup})
 	if err != nil || res.Nouvelles != 1 || res.NonRapprochees != 1 {
 		t.Fatalf("second statement %+v, %v", res, err)
 	}
@@ -139,7 +139,7 @@ func TestBankUndoAndNeverTwice(t *testing.T) {
 	if rec.Op.Ticked != nil {
 		t.Fatalf("undone tick left the operation ticked %v", rec.Op.Ticked)
 	}
-	auto, proposed, err := rematchBank(ctx, cs)
+	auto, proposed, err := RematchBank(ctx, cs)
 	if err != nil || auto+proposed == 0 {
 		t.Fatalf("rematch: %d auto, %d proposed, %v", auto, proposed, err)
 	}
@@ -177,7 +177,7 @@ func TestBankImportRecognisesManualTicks(t *testing.T) {
 		t.Fatalf("import %+v", res)
 	}
 	l := w.lineByLabel(t, "CHEQUE 1001")
-	if l.Status != store.BankTicked || l.Matches[0].TickedBefore == nil || l.Matches[0].Reasons[0] != reasonManual {
+	if l.Status != store.BankTicked || l.Matches[0].TickedBefore == nil || l.Matches[0].Reasons[0] != ReasonManual {
 		t.Fatalf("manual tick not recognised: %+v", l)
 	}
 	rec, _ := cs.Operation(ctx, b.cheque1001)
@@ -204,7 +204,7 @@ func TestBankImportCSV(t *testing.T) {
 	csv := "Montant;Quand;Intitulé\n-45,00;14/06/2026;CHEQUE 1001\n120,00;14/06/2026;REMISE CHEQUES\n"
 	m := bank.Mapping{Amount: 0, Date: 1, Label: 2, Debit: -1, Credit: -1, HeaderRow: 0}
 	closing := money.MustParse("1075,00")
-	res, err := importBank(ctx, cs, bankFile{Name: "juin.csv", Data: []byte(csv), Mapping: &m, Closing: &closing})
+	res, err := ImportBank(ctx, cs, BankFile{Name: "juin.csv", Data: []byte(csv), Mapping: &m, Closing: &closing})
 	if err != nil || res.Nouvelles != 2 || res.PointeesAuto != 2 {
 		t.Fatalf("csv import %+v, %v", res, err)
 	}
@@ -216,17 +216,17 @@ func TestBankImportCSV(t *testing.T) {
 		t.Fatalf("statement %+v", sts)
 	}
 	next := csv + "300,00;16/06/2026;VIR SEPA MAIRIE\n"
-	res, err = importBank(ctx, cs, bankFile{Name: "juin-bis.csv", Data: []byte(next)})
+	res, err = ImportBank(ctx, cs, BankFile{Name: "juin-bis.csv", Data: []byte(next)})
 	if err != nil || res.Nouvelles != 1 || res.Doublons != 2 {
 		t.Fatalf("remembered mapping: %+v, %v", res, err)
 	}
 
-	other := demoOFX("FR7610107001019876543210054", tday("01/06/2026"), tday("30/06/2026"), 0, nil)
+	other := DemoOFX("FR7610107001019876543210054", tday("01/06/2026"), tday("30/06/2026"), 0, nil)
 	var inv *fault.Invalid
-	if _, err := importBank(ctx, cs, bankFile{Name: "autre.ofx", Data: other}); !errors.As(err, &inv) || !strings.Contains(err.Error(), "98765432100") {
+	if _, err := ImportBank(ctx, cs, BankFile{Name: "autre.ofx", Data: other}); !errors.As(err, &inv) || !strings.Contains(err.Error(), "98765432100") {
 		t.Fatalf("another account's statement: %v", err)
 	}
-	if _, err := importBank(ctx, cs, bankFile{Name: "x.csv", Data: []byte("bonjour\n")}); err == nil {
+	if _, err := ImportBank(ctx, cs, BankFile{Name: "x.csv", Data: []byte("bonjour\n")}); err == nil {
 		t.Fatal("an unreadable file was imported")
 	} else if _, ok := fault.Message(err); !ok {
 		t.Fatalf("unreadable file is not a user error: %v", err)

@@ -19,7 +19,7 @@ const reasonCreated = "opération créée depuis la ligne du relevé"
 // confirmProposal pairs a proposed line with the operations the
 // mandataire chose: choice 0 is the matcher's proposal, choice i the i-th
 // alternative. The operations must add up to the line's amount.
-func confirmProposal(ctx context.Context, cs *store.CoopScope, lineID int64, choice int) error {
+func ConfirmProposal(ctx context.Context, cs *store.CoopScope, lineID int64, choice int) error {
 	return cs.Tx(ctx, func(tx *store.CoopScope) error {
 		l, err := tx.BankLine(ctx, lineID)
 		if err != nil {
@@ -55,7 +55,7 @@ func confirmProposal(ctx context.Context, cs *store.CoopScope, lineID int64, cho
 
 // lineOperation is what the mandataire may change of the operation
 // suggested for an unmatched line before creating it.
-type lineOperation struct {
+type LineOperation struct {
 	Libelle string
 	Account string // account code, or "caisse" for cash to or from the till
 	Piece   string // "" for the next number
@@ -64,7 +64,7 @@ type lineOperation struct {
 // suggestionOp builds the book operation for a bank line from the
 // suggestion and the mandataire's choices. A line of cash carried to or
 // from the till is an internal transfer.
-func suggestionOp(l bank.Line, in lineOperation) ledger.Operation {
+func suggestionOp(l bank.Line, in LineOperation) ledger.Operation {
 	s := bank.SuggestOperation(l)
 	libelle := strings.TrimSpace(in.Libelle)
 	if libelle == "" {
@@ -96,7 +96,7 @@ func suggestionOp(l bank.Line, in lineOperation) ledger.Operation {
 // the book (exercice of the line's date, next pièce number) and pairs them,
 // in one transaction. The idempotency key derived from the line makes a
 // second click harmless. It returns the operation's id and exercice.
-func createLineOperation(ctx context.Context, cs *store.CoopScope, lineID int64, in lineOperation) (int64, string, error) {
+func CreateLineOperation(ctx context.Context, cs *store.CoopScope, lineID int64, in LineOperation) (int64, string, error) {
 	var id int64
 	ex := ""
 	err := cs.Tx(ctx, func(tx *store.CoopScope) error {
@@ -120,7 +120,7 @@ func createLineOperation(ctx context.Context, cs *store.CoopScope, lineID int64,
 			if err != nil {
 				return fmt.Errorf("create line operation: %w", err)
 			}
-			op.Piece = ledger.NextPiece(pieces(ops), op.Kind)
+			op.Piece = ledger.NextPiece(Pieces(ops), op.Kind)
 		}
 		if _, err := tx.InsertOperation(ctx, ex, &op, fmt.Sprintf("banque-ligne-%d", lineID)); err != nil {
 			return err

@@ -57,10 +57,10 @@ func benchBookHandler(b *testing.B, ops int) (*App, *http.Request) {
 		b.Fatalf("targets: %v", err)
 	}
 	t := targets[0]
-	g := newDemoYear(rand.New(rand.NewPCG(31, 1)), ledger.Exercice{StartYear: 2025},
+	g := NewDemoYear(rand.New(rand.NewPCG(31, 1)), ledger.Exercice{StartYear: 2025},
 		ledger.Balances{ledger.Banque: t.Exercice.OpeningBank, ledger.Caisse: t.Exercice.OpeningCash})
 	if err := sys.BulkInsertOperations(ctx, []store.BulkBook{{CoopID: t.CoopID, ExerciceID: t.Exercice.ID,
-		Regies: g.regies(), Ops: g.generate(ops)}}); err != nil {
+		Regies: g.Regies(), Ops: g.Generate(ops)}}); err != nil {
 		b.Fatal(err)
 	}
 	u, err := db.Auth().UserByLogin(ctx, "0310036W")

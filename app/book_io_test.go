@@ -72,7 +72,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if _, err := cs.CreateRegie(ctx, "CM2", "M. Blanc"); err != nil {
 		t.Fatal(err)
 	}
-	ops, err := parseBookFile([]byte(sampleBook), mustBook(t, cs))
+	ops, err := ParseBookFile([]byte(sampleBook), mustBook(t, cs))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -93,9 +93,9 @@ func TestBookFiltersAndPages(t *testing.T) {
 	ctx := context.Background()
 	cs := w.coopScopeOf(w.coopA)
 	ex, _ := cs.Exercice(ctx, ex25)
-	g := newDemoYear(rand.New(rand.NewPCG(5, 5)), ledger.Exercice{StartYear: 2025}, store.OpeningBalances(ex))
+	g := NewDemoYear(rand.New(rand.NewPCG(5, 5)), ledger.Exercice{StartYear: 2025}, store.OpeningBalances(ex))
 	if err := w.db.System().BulkInsertOperations(ctx, []store.BulkBook{{CoopID: w.coopA.ID, ExerciceID: ex.ID,
-		Regies: g.regies(), Ops: g.generate(130)}}); err != nil {
+		Regies: g.Regies(), Ops: g.Generate(130)}}); err != nil {
 		t.Fatal(err)
 	}
 	ops := w.bookOf(w.coopA)

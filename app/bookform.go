@@ -122,7 +122,7 @@ func newEntryForm(csrf string, b *store.Book) *entryForm {
 		Treasury: string(ledger.Banque), Mode: string(ledger.Cheque), Field: map[string]string{}}
 	f.Action = "/coop/cahier/" + url.PathEscape(b.Exercice.Name) + "/operations"
 	f.choices(b)
-	f.Piece = ledger.NextPiece(pieces(b.Ops), ledger.Kind(f.Kind))
+	f.Piece = ledger.NextPiece(Pieces(b.Ops), ledger.Kind(f.Kind))
 	f.Cheque = ledger.NextCheque(cheques(b.Ops))
 	f.padLines()
 	return f
@@ -179,7 +179,7 @@ func (f *entryForm) padLines() {
 	}
 }
 
-func pieces(ops []ledger.Operation) []string {
+func Pieces(ops []ledger.Operation) []string {
 	out := make([]string, len(ops))
 	for i := range ops {
 		out[i] = ops[i].Piece
@@ -348,7 +348,7 @@ func csrfToken(c *gin.Context) string {
 func (f *entryForm) prefill(v url.Values, b *store.Book) {
 	if k := v.Get("saisie"); k == string(ledger.Recette) || k == string(ledger.Depense) || k == string(ledger.Transfert) {
 		f.Kind = k
-		f.Piece = ledger.NextPiece(pieces(b.Ops), ledger.Kind(k))
+		f.Piece = ledger.NextPiece(Pieces(b.Ops), ledger.Kind(k))
 	}
 	if t := v.Get("de"); t != "" {
 		f.Treasury = t

@@ -228,7 +228,7 @@ func cmdServe(ctx context.Context, e *Env, args []string) error {
 	}
 	var workers []func(context.Context)
 	if !*webOnly {
-		workers = a.backgroundWorkers()
+		workers = a.BackgroundWorkers()
 	}
 	return a.Serve(ctx, workers...)
 }
@@ -308,7 +308,7 @@ func cmdCoopsImport(ctx context.Context, e *Env, args []string) error {
 		return fmt.Errorf("ouverture de %s : %w", pos[0], err)
 	}
 	defer f.Close()
-	rows, err := parseCoopsCSV(f)
+	rows, err := ParseCoopsCSV(f)
 	if err != nil {
 		return fmt.Errorf("%s : aucune coopérative n'a été enregistrée.\n%w", filepath.Base(pos[0]), err)
 	}
@@ -343,7 +343,7 @@ func cmdCoopsImport(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("aucune coopérative n'a été enregistrée : %w", err)
 	}
-	fmt.Fprintf(e.Stdout, "%s (exercice %s).\n", describeImport(res), ex)
+	fmt.Fprintf(e.Stdout, "%s (exercice %s).\n", DescribeImport(res), ex)
 	return nil
 }
 
@@ -361,7 +361,7 @@ func cmdUserPassword(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	defer rt.db.Close()
-	login := normalizeLogin(fs.Arg(0))
+	login := NormalizeLogin(fs.Arg(0))
 	u, err := rt.db.System().UserByLogin(ctx, login)
 	if err != nil {
 		if errors.Is(err, fault.ErrNotFound) {
@@ -399,7 +399,7 @@ func cmdBackup(ctx context.Context, e *Env, args []string) error {
 	if err := rt.db.System().Backup(ctx, file, rt.cfg.Database); err != nil {
 		return err
 	}
-	n, err := writeManifest(file+".manifest.json", rt.cfg.DataDir)
+	n, err := WriteManifest(file+".manifest.json", rt.cfg.DataDir)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ var errNotReady = errors.New("closing refused by its checks")
 
 // closingInput gathers what the closing checks need about an exercice: the
 // book, the état de rapprochement at 31 August and the last cash count.
-func (a *App) closingInput(ctx context.Context, cs *store.CoopScope, exercice string) (ledger.ClosingInput, error) {
+func (a *App) ClosingInput(ctx context.Context, cs *store.CoopScope, exercice string) (ledger.ClosingInput, error) {
 	b, err := cs.Book(ctx, exercice)
 	if err != nil {
 		return ledger.ClosingInput{}, err
@@ -48,10 +48,10 @@ func (a *App) closingInput(ctx context.Context, cs *store.CoopScope, exercice st
 // closingProblems runs every closing check; early closing (before the end
 // of the exercice) also needs the mandataire's declaration that the year is
 // complete.
-func (a *App) closingProblems(in ledger.ClosingInput, declared bool) []ledger.Problem {
+func (a *App) ClosingProblems(in ledger.ClosingInput, declared bool) []ledger.Problem {
 	problems := ledger.CheckClosing(in)
-	if ledger.ClosingEarly(in.Exercice, a.now().In(paris)) && !declared {
-		problems = append([]ledger.Problem{{Code: problemDeclaration, Message: fmt.Sprintf(
+	if ledger.ClosingEarly(in.Exercice, a.Now().In(Paris)) && !declared {
+		problems = append([]ledger.Problem{{Code: ProblemDeclaration, Message: fmt.Sprintf(
 			"l'exercice se termine le %s : pour clôturer avant, déclarez que l'année est terminée (plus aucune opération à saisir)",
 			in.Exercice.Fin().Format("02/01/2006"))}}, problems...)
 	}
@@ -60,13 +60,13 @@ func (a *App) closingProblems(in ledger.ClosingInput, declared bool) []ledger.Pr
 
 // problemDeclaration is the closing problem of an early closing not
 // declared complete.
-const problemDeclaration = "declaration"
+const ProblemDeclaration = "declaration"
 
 // closeBook closes the exercice's book if every check passes, opening the
 // next exercice with the closing balances and completing the dossier's
 // "cloture" step in the same transaction. It returns the problems found
 // (nothing is changed then).
-func (a *App) closeBook(ctx context.Context, cs *store.CoopScope, exercice string, declared bool) ([]ledger.Problem, error) {
+func (a *App) CloseBook(ctx context.Context, cs *store.CoopScope, exercice string, declared bool) ([]ledger.Problem, error) {
 	var problems []ledger.Problem
 	err := cs.Tx(ctx, func(tx *store.CoopScope) error {
 		if ex, err := tx.Exercice(ctx, exercice); err != nil {
@@ -74,14 +74,14 @@ func (a *App) closeBook(ctx context.Context, cs *store.CoopScope, exercice strin
 		} else if ex.State == store.ExerciceClosed {
 			return fault.Invalidf("Le cahier de l'exercice %s est déjà clôturé.", ex.Name)
 		}
-		in, err := a.closingInput(ctx, tx, exercice)
+		in, err := a.ClosingInput(ctx, tx, exercice)
 		if err != nil {
 			return err
 		}
-		if problems = a.closingProblems(in, declared); len(problems) > 0 {
+		if problems = a.ClosingProblems(in, declared); len(problems) > 0 {
 			return errNotReady
 		}
-		stamp, err := a.stamp(ctx, tx, "")
+		stamp, err := a.Stamp(ctx, tx, "")
 		if err != nil {
 			return err
 		}
@@ -107,7 +107,7 @@ func (a *App) closeBook(ctx context.Context, cs *store.CoopScope, exercice strin
 
 // validateCRF freezes the CRF as the mandataire validates it and completes
 // the dossier's "crf" step.
-func (a *App) validateCRF(ctx context.Context, cs *store.CoopScope, exercice string) error {
+func (a *App) ValidateCRF(ctx context.Context, cs *store.CoopScope, exercice string) error {
 	return cs.Tx(ctx, func(tx *store.CoopScope) error {
 		if _, err := tx.ValidateCRF(ctx, exercice); err != nil {
 			return err
@@ -119,7 +119,7 @@ func (a *App) validateCRF(ctx context.Context, cs *store.CoopScope, exercice str
 
 // validateSubsidies validates the tableau des subventions and hands its
 // rows to the dossier, which then expects a proof of each.
-func (a *App) validateSubsidies(ctx context.Context, cs *store.CoopScope, exercice string) error {
+func (a *App) ValidateSubsidies(ctx context.Context, cs *store.CoopScope, exercice string) error {
 	return cs.Tx(ctx, func(tx *store.CoopScope) error {
 		subs, err := tx.ValidateSubsidies(ctx, exercice)
 		if err != nil {
@@ -137,7 +137,7 @@ func (a *App) validateSubsidies(ctx context.Context, cs *store.CoopScope, exerci
 
 // saveCRA keeps the CRA's answers as a draft, or submits them and
 // completes the dossier's "cra" step.
-func (a *App) saveCRA(ctx context.Context, cs *store.CoopScope, exercice string, answers cra.Answers, submit bool) error {
+func (a *App) SaveCRA(ctx context.Context, cs *store.CoopScope, exercice string, answers cra.Answers, submit bool) error {
 	if !submit {
 		return cs.SaveCRA(ctx, exercice, answers, false)
 	}
@@ -156,7 +156,7 @@ func (a *App) saveCRA(ctx context.Context, cs *store.CoopScope, exercice string,
 // need be), so that its checklist asks for the closing again; the dossier's
 // ReopenBook effect then reopens the exercice (closingEffect). Otherwise
 // the exercice is reopened directly. cs is the staff's scope of the coop.
-func (a *App) reopenBook(ctx context.Context, cs *store.CoopScope, exercice, reason string) error {
+func (a *App) ReopenBook(ctx context.Context, cs *store.CoopScope, exercice, reason string) error {
 	return cs.Tx(ctx, func(tx *store.CoopScope) error {
 		ex, err := tx.Exercice(ctx, exercice)
 		if err != nil {
@@ -165,7 +165,7 @@ func (a *App) reopenBook(ctx context.Context, cs *store.CoopScope, exercice, rea
 		if ex.State != store.ExerciceClosed {
 			return fault.Invalidf("L'exercice %s n'est pas clôturé : il n'y a rien à rouvrir.", ex.Name)
 		}
-		stamp, err := a.stamp(ctx, tx, "")
+		stamp, err := a.Stamp(ctx, tx, "")
 		if err != nil {
 			return err
 		}
@@ -176,7 +176,7 @@ func (a *App) reopenBook(ctx context.Context, cs *store.CoopScope, exercice, rea
 		if ev == nil {
 			return tx.ReopenExercice(ctx, exercice, reason, stamp.By)
 		}
-		_, err = a.dossierEvent(ctx, tx, exercice, ev)
+		_, err = a.DossierEvent(ctx, tx, exercice, ev)
 		return err
 	})
 }
@@ -224,7 +224,7 @@ func (a *App) closingEffect(ctx context.Context, tx *store.CoopScope, d workflow
 		if err != nil || ex.State != store.ExerciceClosed {
 			return err // nothing to reopen: the book is open already
 		}
-		stamp, err := a.stamp(ctx, tx, "")
+		stamp, err := a.Stamp(ctx, tx, "")
 		if err != nil {
 			return err
 		}

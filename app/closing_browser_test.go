@@ -18,7 +18,7 @@ import (
 // finds the next exercice opened with the closing balances.
 func TestBrowserClosingJourney(t *testing.T) {
 	w := newWorld(t)
-	w.app.now = func() time.Time { return septNow }
+	w.app.Now = func() time.Time { return septNow }
 	w.closingYear()
 	w.countCash()
 	w.statementAt("990")
@@ -81,7 +81,7 @@ func TestBrowserClosingJourney(t *testing.T) {
 // next to its question, then the CRA is submitted.
 func TestBrowserSaisieAndCRA(t *testing.T) {
 	w := newWorld(t)
-	w.app.now = func() time.Time { return septNow }
+	w.app.Now = func() time.Time { return septNow }
 	ad, _ := w.db.ForAD(context.Background(), w.adA.ID, nil)
 	if err := ad.UpdateCoop(context.Background(), w.coopA2.ID, store.CoopParams{Name: w.coopA2.Name, Commune: w.coopA2.Commune,
 		Status: "active", BookMode: store.BookEntered}); err != nil {

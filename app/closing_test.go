@@ -17,7 +17,7 @@ import (
 
 func TestClosingPageListsEveryCheck(t *testing.T) {
 	w := newWorld(t)
-	w.app.now = func() time.Time { return septNow }
+	w.app.Now = func() time.Time { return septNow }
 	w.closingYear()
 	ctx := context.Background()
 	cs := w.coopScopeOf(w.coopA)
@@ -89,7 +89,7 @@ func TestClosingPageListsEveryCheck(t *testing.T) {
 
 func TestEarlyClosingAsksForTheDeclaration(t *testing.T) {
 	w := newWorld(t)
-	w.app.now = func() time.Time { return time.Date(2026, 6, 20, 10, 0, 0, 0, paris) }
+	w.app.Now = func() time.Time { return time.Date(2026, 6, 20, 10, 0, 0, 0, Paris) }
 	w.closingYear()
 	m := w.login("0310036W")
 	doc := m.doc(m.get("/coop/cahier/2025-2026/cloture"))
@@ -97,7 +97,7 @@ func TestEarlyClosingAsksForTheDeclaration(t *testing.T) {
 		!strings.Contains(got, "l'exercice se termine le 31/08/2026") {
 		t.Errorf("first failed check = %q", got)
 	}
-	w.app.now = func() time.Time { return septNow }
+	w.app.Now = func() time.Time { return septNow }
 	doc = m.doc(m.get("/coop/cahier/2025-2026/cloture"))
 	if strings.Contains(doc.Find("#checks").Text(), "L'année est terminée") {
 		t.Error("after 31 August the declaration is still asked")
@@ -106,7 +106,7 @@ func TestEarlyClosingAsksForTheDeclaration(t *testing.T) {
 
 func TestClosedBookRefusesEveryWriteThroughHTTP(t *testing.T) {
 	w := newWorld(t)
-	w.app.now = func() time.Time { return septNow }
+	w.app.Now = func() time.Time { return septNow }
 	subsidy := w.closingYear()
 	ctx := context.Background()
 	cs := w.coopScopeOf(w.coopA)
@@ -199,12 +199,12 @@ func TestLedgerImportRefusesAClosedExercice(t *testing.T) {
 
 func TestStaffReopensAClosedBook(t *testing.T) {
 	w := newWorld(t)
-	w.app.now = func() time.Time { return septNow }
+	w.app.Now = func() time.Time { return septNow }
 	w.closingYear()
 	w.closeBookDirectly()
 	ctx := context.Background()
 	cs := w.coopScopeOf(w.coopA)
-	if err := w.app.validateCRF(ctx, cs, ex25); err != nil {
+	if err := w.app.ValidateCRF(ctx, cs, ex25); err != nil {
 		t.Fatal(err)
 	}
 	base := "/ad/coops/" + itoa(w.coopA.ID) + "/exercices/2025-2026"
@@ -256,18 +256,18 @@ func TestStaffReopensAClosedBook(t *testing.T) {
 
 func TestClosingEffectsOfTheDossier(t *testing.T) {
 	w := newWorld(t)
-	w.app.now = func() time.Time { return septNow }
+	w.app.Now = func() time.Time { return septNow }
 	w.closingYear()
 	w.closeBookDirectly()
 	ctx := context.Background()
 	cs := w.coopScopeOf(w.coopA)
-	if err := w.app.validateCRF(ctx, cs, ex25); err != nil {
+	if err := w.app.ValidateCRF(ctx, cs, ex25); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.app.validateSubsidies(ctx, cs, ex25); err != nil {
+	if err := w.app.ValidateSubsidies(ctx, cs, ex25); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.app.saveCRA(ctx, cs, ex25, craAnswers(), true); err != nil {
+	if err := w.app.SaveCRA(ctx, cs, ex25, craAnswers(), true); err != nil {
 		t.Fatal(err)
 	}
 	_, d, err := cs.Dossier(ctx, ex25)
@@ -286,7 +286,7 @@ func TestClosingEffectsOfTheDossier(t *testing.T) {
 	staff := w.staffScopeOfA(t)
 	apply := func(effects ...workflow.Effect) {
 		t.Helper()
-		if err := staff.Tx(ctx, func(tx *store.CoopScope) error { return w.app.carryOut(ctx, tx, d, effects) }); err != nil {
+		if err := staff.Tx(ctx, func(tx *store.CoopScope) error { return w.app.CarryOut(ctx, tx, d, effects) }); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -344,7 +344,7 @@ func (w *world) staffScopeOfA(t *testing.T) *store.CoopScope {
 
 func TestClosingThroughHTTP(t *testing.T) {
 	w := newWorld(t)
-	w.app.now = func() time.Time { return septNow }
+	w.app.Now = func() time.Time { return septNow }
 	w.closingYear()
 	w.countCash()
 	ctx := context.Background()
@@ -405,7 +405,7 @@ func TestClosingThroughHTTP(t *testing.T) {
 		t.Errorf("carried items = %q", got)
 	}
 	// The cheque of August stays open in the next exercice's reconciliation.
-	r, _, err := w.app.rapprochement(ctx, cs, tday("30/09/2026"))
+	r, _, err := w.app.Rapprochement(ctx, cs, tday("30/09/2026"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -420,32 +420,32 @@ func TestClosingThroughHTTP(t *testing.T) {
 
 func TestReopeningAValidatedDossierUnlocksTheCRF(t *testing.T) {
 	w := newWorld(t)
-	w.app.now = func() time.Time { return septNow }
+	w.app.Now = func() time.Time { return septNow }
 	w.closingYear()
 	w.closeBookDirectly()
 	ctx := context.Background()
 	cs := w.coopScopeOf(w.coopA)
-	if err := w.app.validateCRF(ctx, cs, ex25); err != nil {
+	if err := w.app.ValidateCRF(ctx, cs, ex25); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.app.validateSubsidies(ctx, cs, ex25); err != nil {
+	if err := w.app.ValidateSubsidies(ctx, cs, ex25); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.app.saveCRA(ctx, cs, ex25, craAnswers(), true); err != nil {
+	if err := w.app.SaveCRA(ctx, cs, ex25, craAnswers(), true); err != nil {
 		t.Fatal(err)
 	}
 	for i, item := range []workflow.ItemKey{workflow.Quitus, workflow.Releve, workflow.Justificatifs} {
-		st, err := w.app.docs().Put(strings.NewReader(fmt.Sprintf("%%PDF-1.4\n%% document %d\n%%%%EOF\n", i)))
+		st, err := w.app.Docs().Put(strings.NewReader(fmt.Sprintf("%%PDF-1.4\n%% document %d\n%%%%EOF\n", i)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.app.receiveFile(ctx, cs, ex25, item, workflow.SourceWeb, st, string(item)+".pdf"); err != nil {
+		if _, err := w.app.ReceiveFile(ctx, cs, ex25, item, workflow.SourceWeb, st, string(item)+".pdf"); err != nil {
 			t.Fatal(err)
 		}
 	}
 	staff := w.staffScopeOfA(t)
 	stamp := workflow.Stamp{At: septNow, By: "Agent (AD)"}
-	if _, err := w.app.dossierEvent(ctx, staff, ex25, workflow.DossierValidated{Stamp: stamp}); err != nil {
+	if _, err := w.app.DossierEvent(ctx, staff, ex25, workflow.DossierValidated{Stamp: stamp}); err != nil {
 		t.Fatal(err)
 	}
 	if st, _ := cs.CRFState(ctx, ex25); st.Status != store.CRFLocked {

@@ -93,7 +93,7 @@ func cmdBankImport(ctx context.Context, e *Env, args []string) error {
 			err = enc.Encode(struct {
 				Fichier string `json:"fichier"`
 				UAI     string `json:"uai"`
-				bankSummary
+				BankSummary
 			}{path, code, res})
 		default:
 			err = enc.Encode(res)
@@ -110,16 +110,16 @@ func cmdBankImport(ctx context.Context, e *Env, args []string) error {
 
 // importBankPath reads one file and imports it into the coop find names.
 func importBankPath(ctx context.Context, path string, closing *money.Money,
-	find func(string, []byte) (*store.CoopScope, string, error)) (bankSummary, string, error) {
+	find func(string, []byte) (*store.CoopScope, string, error)) (BankSummary, string, error) {
 	data, err := readBankPath(path)
 	if err != nil {
-		return bankSummary{}, "", err
+		return BankSummary{}, "", err
 	}
 	cs, code, err := find(filepath.Base(path), data)
 	if err != nil {
-		return bankSummary{}, "", err
+		return BankSummary{}, "", err
 	}
-	res, err := importBank(ctx, cs, bankFile{Name: filepath.Base(path), Data: data, Closing: closing})
+	res, err := ImportBank(ctx, cs, BankFile{Name: filepath.Base(path), Data: data, Closing: closing})
 	if msg, ok := fault.Message(err); ok {
 		return res, code, fmt.Errorf("%s : %s", filepath.Base(path), msg)
 	}
@@ -132,11 +132,11 @@ func readBankPath(path string) ([]byte, error) {
 		return nil, fmt.Errorf("ouverture de %s : %w", path, err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxBankFile+1))
+	data, err := io.ReadAll(io.LimitReader(f, MaxBankFile+1))
 	if err != nil {
 		return nil, fmt.Errorf("lecture de %s : %w", path, err)
 	}
-	if len(data) > maxBankFile {
+	if len(data) > MaxBankFile {
 		return nil, fmt.Errorf("%s : fichier trop volumineux (5 Mo au plus)", path)
 	}
 	return data, nil

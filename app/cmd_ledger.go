@@ -57,7 +57,7 @@ func cmdLedgerImport(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	none := fmt.Sprintf("%s : aucune opération n'a été enregistrée.", filepath.Base(pos[0]))
-	ops, err := parseBookFile(data, b)
+	ops, err := ParseBookFile(data, b)
 	if err == nil {
 		_, err = cs.ImportOperations(ctx, b.Exercice.Name, ops)
 	}
@@ -77,11 +77,11 @@ func readBookFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("ouverture de %s : %w", path, err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxBookFile+1))
+	data, err := io.ReadAll(io.LimitReader(f, MaxBookFile+1))
 	if err != nil {
 		return nil, fmt.Errorf("lecture de %s : %w", path, err)
 	}
-	if len(data) > maxBookFile {
+	if len(data) > MaxBookFile {
 		return nil, fmt.Errorf("%s : fichier trop volumineux (5 Mo au plus)", path)
 	}
 	return data, nil
@@ -90,7 +90,7 @@ func readBookFile(path string) ([]byte, error) {
 // bookCoopByUAI finds a coop by its UAI through its mandataire's login (the
 // UAI), which is unique across ADs.
 func bookCoopByUAI(ctx context.Context, db *store.DB, code string) (*store.CoopScope, *store.Coop, error) {
-	u, err := db.System().UserByLogin(ctx, normalizeLogin(code))
+	u, err := db.System().UserByLogin(ctx, NormalizeLogin(code))
 	if err != nil || u.CoopID == nil {
 		if err == nil || errors.Is(err, fault.ErrNotFound) {
 			return nil, nil, fmt.Errorf("aucune coopérative d'UAI « %s »", code)

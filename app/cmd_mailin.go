@@ -36,13 +36,13 @@ func cmdMailin(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a.now = e.Now
-	boxes, err := a.mailboxes(ctx)
+	a.Now = e.Now
+	boxes, err := a.Mailboxes(ctx)
 	if err != nil {
 		return err
 	}
 	if len(boxes) == 0 {
-		return errNoMailbox
+		return ErrNoMailbox
 	}
 	var mu sync.Mutex
 	print := func(r mailin.Result) {
@@ -51,11 +51,11 @@ func cmdMailin(ctx context.Context, e *Env, args []string) error {
 		fmt.Fprintln(e.Stdout, r.JSON())
 	}
 	if *once {
-		return a.pollMail(ctx, boxes, nil, print)
+		return a.PollMail(ctx, boxes, nil, print)
 	}
 	for _, b := range boxes {
-		a.log.Info("mailin polling", "mailbox", b.box.Key(), "ad_id", b.adID, "configured_in", b.from, "interval", rt.cfg.IMAPInterval.String())
+		a.Log.Info("mailin polling", "mailbox", b.box.Key(), "ad_id", b.adID, "configured_in", b.from, "interval", rt.cfg.IMAPInterval.String())
 	}
-	a.mailinLoop(rt.cfg.IMAPInterval, print)(ctx)
+	a.MailinLoop(rt.cfg.IMAPInterval, print)(ctx)
 	return nil
 }

@@ -42,8 +42,8 @@ func sqliteAt(t *testing.T, path string) *store.DB {
 // database and data directory.
 func (f *mailFixture) commandEnv(dbPath, imapURL string) map[string]string {
 	return map[string]string{
-		"RETKOOP_DATABASE": "sqlite:" + dbPath, "RETKOOP_DATA_DIR": f.app.cfg.DataDir,
-		"RETKOOP_SECRET": string(f.app.cfg.Secret), "RETKOOP_IMAP_URL": imapURL,
+		"RETKOOP_DATABASE": "sqlite:" + dbPath, "RETKOOP_DATA_DIR": f.app.Cfg.DataDir,
+		"RETKOOP_SECRET": string(f.app.Cfg.Secret), "RETKOOP_IMAP_URL": imapURL,
 	}
 }
 
@@ -238,12 +238,12 @@ func crashChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.now = func() time.Time { return mailNow }
-	boxes, err := a.mailboxes(ctx)
+	a.Now = func() time.Time { return mailNow }
+	boxes, err := a.Mailboxes(ctx)
 	if err != nil || len(boxes) != 1 {
 		t.Fatalf("mailboxes = %+v, %v", boxes, err)
 	}
-	err = a.pollMail(ctx, boxes, func(p *mailin.Poller) {
+	err = a.PollMail(ctx, boxes, func(p *mailin.Poller) {
 		p.LeaseTTL = time.Second
 		p.AfterStore = func(m *mailin.Message) error {
 			fmt.Printf("STORED %d\n", m.UID)

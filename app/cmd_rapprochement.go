@@ -47,7 +47,7 @@ func cmdReportRapprochement(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	r, _, err := a.rapprochement(ctx, cs, date)
+	r, _, err := a.Rapprochement(ctx, cs, date)
 	if err != nil {
 		return err
 	}

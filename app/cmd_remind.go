@@ -52,25 +52,25 @@ func cmdRemind(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a.now = e.Now
+	a.Now = e.Now
 	enc := json.NewEncoder(e.Stdout)
 	enc.SetEscapeHTML(false)
-	emit := func(l reminderLine) { _ = enc.Encode(l) }
+	emit := func(l ReminderLine) { _ = enc.Encode(l) }
 	if !*once {
-		if !a.smtpConfigured() {
+		if !a.SMTPConfigured() {
 			rt.log.Warn("RETKOOP_SMTP_URL is not set: reminders are queued in the outbox, nothing is sent")
 		}
 		var wg sync.WaitGroup
-		for _, w := range a.reminderWorkers(emit) {
+		for _, w := range a.ReminderWorkers(emit) {
 			wg.Add(1)
 			go func() { defer wg.Done(); w(ctx) }()
 		}
 		wg.Wait()
 		return nil
 	}
-	remindErr := a.remindAll(ctx, now, emit)
-	d, sendErr := a.deliverOutbox(ctx, e.Now())
-	if a.smtpConfigured() {
+	remindErr := a.RemindAll(ctx, now, emit)
+	d, sendErr := a.DeliverOutbox(ctx, e.Now())
+	if a.SMTPConfigured() {
 		rt.log.Info("outbox delivery", "sent", d.Sent, "failed", d.Failed, "retried", d.Retried, "deferred", d.Deferred)
 	} else {
 		rt.log.Info("RETKOOP_SMTP_URL is not set: the outbox is not delivered")
@@ -80,10 +80,10 @@ func cmdRemind(ctx context.Context, e *Env, args []string) error {
 
 // reminderWorkers are the loops of the scheduler and the sender (when SMTP
 // is configured), for `remind` and for `serve` without --web-only.
-func (a *App) reminderWorkers(emit func(reminderLine)) []func(context.Context) {
-	ws := []func(context.Context){a.remindLoop(emit)}
-	if a.smtpConfigured() {
-		ws = append(ws, a.sendLoop)
+func (a *App) ReminderWorkers(emit func(ReminderLine)) []func(context.Context) {
+	ws := []func(context.Context){a.RemindLoop(emit)}
+	if a.SMTPConfigured() {
+		ws = append(ws, a.SendLoop)
 	}
 	return ws
 }

@@ -29,7 +29,7 @@ func cmdReportCRF(ctx context.Context, e *Env, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("il faut --uai UAI et --exercice AAAA-AAAA")
 	}
-	if _, ok := crfFormats[*format]; !ok {
+	if _, ok := CRFFormats[*format]; !ok {
 		return fmt.Errorf("format « %s » inconnu : json, pdf, xlsx ou csv", *format)
 	}
 	lex, err := ledger.ParseExercice(*exName)
@@ -56,9 +56,9 @@ func cmdReportCRF(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a.now = e.Now
+	a.Now = e.Now
 	w := bufio.NewWriter(e.Stdout)
-	if err := a.writeCRF(ctx, cs, r, *format, w); err != nil {
+	if err := a.WriteCRF(ctx, cs, r, *format, w); err != nil {
 		return err
 	}
 	return w.Flush()

@@ -28,7 +28,7 @@ func cmdReportAD(ctx context.Context, e *Env, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("il faut --ad CODE et --exercice AAAA-AAAA")
 	}
-	if _, ok := consolidatedFormats[*format]; !ok {
+	if _, ok := ConsolidatedFormats[*format]; !ok {
 		return fmt.Errorf("format « %s » inconnu : json, xlsx ou csv", *format)
 	}
 	lex, err := ledger.ParseExercice(*exName)
@@ -55,13 +55,13 @@ func cmdReportAD(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a.now = e.Now
-	c, err := a.consolidate(ctx, scope, lex.String())
+	a.Now = e.Now
+	c, err := a.Consolidate(ctx, scope, lex.String())
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriter(e.Stdout)
-	if err := writeConsolidated(w, c, *format); err != nil {
+	if err := WriteConsolidated(w, c, *format); err != nil {
 		return err
 	}
 	return w.Flush()

@@ -104,12 +104,12 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 	}
 	c.MaxAttachment = max
 	if c.SMTPURL != "" {
-		if err := validateMailURL(c.SMTPURL, "smtp", "RETKOOP_SMTP_URL"); err != nil {
+		if err := ValidateMailURL(c.SMTPURL, "smtp", "RETKOOP_SMTP_URL"); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	if c.IMAPURL != "" {
-		if err := validateMailURL(c.IMAPURL, "imap", "RETKOOP_IMAP_URL"); err != nil {
+		if err := ValidateMailURL(c.IMAPURL, "imap", "RETKOOP_IMAP_URL"); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -135,7 +135,7 @@ func joinLines(errs []error) error {
 
 // validateMailURL checks a smtp:// or imap(s):// URL; a plain connection is
 // allowed only to a loopback host.
-func validateMailURL(raw, kind, name string) error {
+func ValidateMailURL(raw, kind, name string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("%s : URL invalide", name)
@@ -148,13 +148,13 @@ func validateMailURL(raw, kind, name string) error {
 	if !valid {
 		return fmt.Errorf("%s : schéma %q non pris en charge (%s)", name, u.Scheme, strings.Join(okSchemes, ", "))
 	}
-	if u.Query().Get("tls") == "none" && !isLoopback(u.Hostname()) {
+	if u.Query().Get("tls") == "none" && !IsLoopback(u.Hostname()) {
 		return fmt.Errorf("%s : tls=none n'est permis que vers une adresse locale (127.0.0.1, localhost)", name)
 	}
 	return nil
 }
 
-func isLoopback(host string) bool {
+func IsLoopback(host string) bool {
 	if host == "localhost" {
 		return true
 	}

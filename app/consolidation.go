@@ -20,7 +20,7 @@ import (
 
 // consolidation is the AD's aggregated accounts with what the pages need
 // to drill down: each included coop's row, and every coop's id by UAI.
-type consolidation struct {
+type Consolidation struct {
 	AD   *store.AD
 	C    ledger.Consolidated
 	Rows []report.CoopRow
@@ -32,7 +32,7 @@ type consolidation struct {
 
 // consolidate computes the AD's accounts for exercice over every coop of
 // the AD, in three queries and one pass over the frozen CRFs.
-func (a *App) consolidate(ctx context.Context, ad *store.ADScope, exercice string) (*consolidation, error) {
+func (a *App) Consolidate(ctx context.Context, ad *store.ADScope, exercice string) (*Consolidation, error) {
 	info, err := ad.AD(ctx)
 	if err != nil {
 		return nil, err
@@ -45,7 +45,7 @@ func (a *App) consolidate(ctx context.Context, ad *store.ADScope, exercice strin
 	if err != nil {
 		return nil, err
 	}
-	out := &consolidation{AD: info, IDs: make(map[string]int64, len(crfs)), NoExercice: map[string]bool{}}
+	out := &Consolidation{AD: info, IDs: make(map[string]int64, len(crfs)), NoExercice: map[string]bool{}}
 	coops := make([]ledger.ConsolidationCoop, len(crfs))
 	for i, c := range crfs {
 		coops[i] = ledger.ConsolidationCoop{UAI: c.Coop.UAI, Nom: c.Coop.Name, HasExercice: c.Status != "", Statut: c.Status, CRF: c.CRF}
@@ -62,7 +62,7 @@ func (a *App) consolidate(ctx context.Context, ad *store.ADScope, exercice strin
 
 // consolidatedFormats are the formats of the consolidated accounts, with
 // their content type.
-var consolidatedFormats = map[string]string{
+var ConsolidatedFormats = map[string]string{
 	"json": "application/json; charset=utf-8",
 	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 	"csv":  "text/csv; charset=utf-8",
@@ -71,7 +71,7 @@ var consolidatedFormats = map[string]string{
 // writeConsolidated writes the accounts in one of consolidatedFormats: the
 // contract's JSON, the spreadsheet (with the coops' sheet for drill-down)
 // or the CSV.
-func writeConsolidated(w io.Writer, c *consolidation, format string) error {
+func WriteConsolidated(w io.Writer, c *Consolidation, format string) error {
 	switch format {
 	case "json":
 		enc := json.NewEncoder(w)
@@ -88,7 +88,7 @@ func writeConsolidated(w io.Writer, c *consolidation, format string) error {
 // campaignProgress draws the campaign's progress chart: dossiers
 // transmitted and validated per day, cumulated, against the number of
 // coops expected (those having the exercice).
-func (a *App) campaignProgress(ctx context.Context, ad *store.ADScope, camp *store.Campaign, w io.Writer) error {
+func (a *App) CampaignProgress(ctx context.Context, ad *store.ADScope, camp *store.Campaign, w io.Writer) error {
 	expected, err := ad.QueueCoopIDs(ctx, store.QueueQuery{Campaign: camp, Query: queue.Query{Tab: queue.Tous}})
 	if err != nil {
 		return err
@@ -102,6 +102,6 @@ func (a *App) campaignProgress(ctx context.Context, ad *store.ADScope, camp *sto
 }
 
 // consolidatedFileName names a download: "comptes-consolides-31-2025-2026.xlsx".
-func consolidatedFileName(adCode, exercice, format string) string {
+func ConsolidatedFileName(adCode, exercice, format string) string {
 	return "comptes-consolides-" + adCode + "-" + exercice + "." + format
 }

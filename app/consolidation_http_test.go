@@ -16,11 +16,11 @@ import (
 // nowhere.
 func TestConsolidationPages(t *testing.T) {
 	w := newWorld(t)
-	w.app.now = func() time.Time { return octNow }
+	w.app.Now = func() time.Time { return octNow }
 	ctx := context.Background()
 	w.closingYear()
 	w.closeBookDirectly()
-	if err := w.app.validateCRF(ctx, w.coopScopeOf(w.coopA), ex25); err != nil {
+	if err := w.app.ValidateCRF(ctx, w.coopScopeOf(w.coopA), ex25); err != nil {
 		t.Fatal(err)
 	}
 	staff := w.login("staff@a.example")

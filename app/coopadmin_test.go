@@ -129,7 +129,7 @@ func TestCoopsImportInTheUI(t *testing.T) {
 // queued with a link, never a password.
 func TestPasswordLetterAndAccessMail(t *testing.T) {
 	w := newWorld(t)
-	w.app.now = func() time.Time { return septNow }
+	w.app.Now = func() time.Time { return septNow }
 	staff := w.login("staff@a.example")
 	res := staff.post("/ad/coops/"+itoa(w.coopA.ID)+"/mot-de-passe/courrier", nil)
 	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/pdf" || res.Header.Get("Cache-Control") != "no-store" {
@@ -137,7 +137,7 @@ func TestPasswordLetterAndAccessMail(t *testing.T) {
 	}
 	pdf := []byte(body(t, res))
 	text := extractPDFText(t, pdf)
-	for _, want := range []string{"École Alpha", "0310036W", w.app.cfg.BaseURL.String(), "Avant le 30 septembre 2026"} {
+	for _, want := range []string{"École Alpha", "0310036W", w.app.Cfg.BaseURL.String(), "Avant le 30 septembre 2026"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the letter lacks %q:\n%s", want, text)
 		}

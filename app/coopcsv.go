@@ -16,14 +16,14 @@ var coopColumns = []string{"uai", "nom", "adresse", "code_postal", "commune", "m
 
 // parseCoopsCSV reads a coops file (contract format) and returns every row
 // validated, or every problem with its line number: nothing is half-read.
-func parseCoopsCSV(r io.Reader) ([]store.CoopImport, error) {
-	rows, _, err := parseCoopsLines(r)
+func ParseCoopsCSV(r io.Reader) ([]store.CoopImport, error) {
+	rows, _, err := ParseCoopsLines(r)
 	return rows, err
 }
 
 // parseCoopsLines is parseCoopsCSV with the line number of each row (the
 // import preview names lines).
-func parseCoopsLines(r io.Reader) ([]store.CoopImport, []int, error) {
+func ParseCoopsLines(r io.Reader) ([]store.CoopImport, []int, error) {
 	t, err := csvin.Read(r, coopColumns, nil)
 	if err != nil {
 		return nil, nil, err
@@ -41,10 +41,10 @@ func parseCoopsLines(r io.Reader) ([]store.CoopImport, []int, error) {
 		} else {
 			seen[u] = row.Line
 		}
-		f := coopFields{Name: row.Get("nom"), Address: row.Get("adresse"), PostalCode: row.Get("code_postal"),
+		f := CoopFields{Name: row.Get("nom"), Address: row.Get("adresse"), PostalCode: row.Get("code_postal"),
 			Commune: row.Get("commune"), IBAN: row.Get("iban"), MandataireName: row.Get("mandataire"),
 			MandataireEmail: row.Get("email"), Status: "active", BookMode: store.BookKept}
-		p, problems := f.validate()
+		p, problems := f.Validate()
 		for _, pb := range problems {
 			errs.Add(row.Line, "%s", pb)
 		}
@@ -77,7 +77,7 @@ func parseCoopsLines(r io.Reader) ([]store.CoopImport, []int, error) {
 }
 
 // describeImport is the one-line summary printed by the CLI.
-func describeImport(r store.ImportResult) string {
+func DescribeImport(r store.ImportResult) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d coopérative(s) créée(s), %d mise(s) à jour", r.Created, r.Updated)
 	return b.String()

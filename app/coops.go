@@ -9,13 +9,13 @@ import (
 )
 
 // coopFields are a coop's parameters as typed in a form or a CSV row.
-type coopFields struct {
+type CoopFields struct {
 	Name, Address, PostalCode, Commune, IBAN, MandataireName, MandataireEmail, Status, BookMode string
 }
 
 // validate normalises the fields and returns the parameters, or the list of
 // French problems (every one, not only the first).
-func (f coopFields) validate() (store.CoopParams, []string) {
+func (f CoopFields) Validate() (store.CoopParams, []string) {
 	var errs []string
 	p := store.CoopParams{
 		Name: strings.TrimSpace(f.Name), Address: strings.TrimSpace(f.Address),

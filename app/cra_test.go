@@ -22,7 +22,7 @@ func craAnswers() cra.Answers {
 
 func TestCRAFormDraftAndSubmit(t *testing.T) {
 	w := newWorld(t)
-	w.app.now = func() time.Time { return septNow }
+	w.app.Now = func() time.Time { return septNow }
 	m := w.login("0310036W")
 	res := m.get("/coop/cra/2025-2026")
 	wantStatus(t, res, http.StatusOK)

@@ -19,7 +19,7 @@ import (
 // agree.
 
 // crfFormats are the formats of the CRF, with their content type.
-var crfFormats = map[string]string{
+var CRFFormats = map[string]string{
 	"json": "application/json; charset=utf-8",
 	"pdf":  "application/pdf",
 	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -27,12 +27,12 @@ var crfFormats = map[string]string{
 }
 
 // crfFileName names a document of the closing: "crf-0310036W-2025-2026.pdf".
-func crfFileName(kind, uai, exercice, format string) string {
+func CRFFileName(kind, uai, exercice, format string) string {
 	return fmt.Sprintf("%s-%s-%s.%s", kind, uai, exercice, format)
 }
 
 // writeCRF writes the coop's CRF of an exercice in a format of crfFormats.
-func (a *App) writeCRF(ctx context.Context, cs *store.CoopScope, r *store.CRFRecord, format string, w io.Writer) error {
+func (a *App) WriteCRF(ctx context.Context, cs *store.CoopScope, r *store.CRFRecord, format string, w io.Writer) error {
 	switch format {
 	case "json":
 		enc := json.NewEncoder(w)
@@ -63,20 +63,20 @@ func (a *App) crfExtras(ctx context.Context, cs *store.CoopScope, r *store.CRFRe
 		return report.CRFExtras{}, err
 	}
 	extra := report.CRFExtras{Adresse: co.Address, Commune: strings.TrimSpace(co.PostalCode + " " + co.Commune),
-		Mandataire: co.MandataireName, AD: ad.Name, GeneratedAt: a.now().In(paris)}
+		Mandataire: co.MandataireName, AD: ad.Name, GeneratedAt: a.Now().In(Paris)}
 	if r.State.Source != store.BookKept {
 		return extra, nil
 	}
-	if extra.Rapprochement, err = a.crfRapprochement(ctx, cs, r); err != nil {
+	if extra.Rapprochement, err = a.CRFRapprochement(ctx, cs, r); err != nil {
 		return extra, err
 	}
-	extra.CashCount, err = crfCashCount(ctx, cs, r.Exercice)
+	extra.CashCount, err = CRFCashCount(ctx, cs, r.Exercice)
 	return extra, err
 }
 
 // crfRapprochement is section 3 of the CRF: the état de rapprochement at
 // the end of the exercice, nil when no statement covers that day.
-func (a *App) crfRapprochement(ctx context.Context, cs *store.CoopScope, r *store.CRFRecord) (*report.RapprochementInfo, error) {
+func (a *App) CRFRapprochement(ctx context.Context, cs *store.CoopScope, r *store.CRFRecord) (*report.RapprochementInfo, error) {
 	lex, err := ledger.ParseExercice(r.Exercice.Name)
 	if err != nil {
 		return nil, fmt.Errorf("crf rapprochement: %w", err)
@@ -94,7 +94,7 @@ func (a *App) crfRapprochement(ctx context.Context, cs *store.CoopScope, r *stor
 
 // crfCashCount is section 4 of the CRF: the last arrêté de caisse with the
 // book's cash balance on its day, nil when none was made.
-func crfCashCount(ctx context.Context, cs *store.CoopScope, ex *store.Exercice) (*report.CashInfo, error) {
+func CRFCashCount(ctx context.Context, cs *store.CoopScope, ex *store.Exercice) (*report.CashInfo, error) {
 	cc, err := cs.LastCashCount(ctx, ex.Name)
 	if err != nil || cc == nil {
 		return nil, err
@@ -110,7 +110,7 @@ func crfCashCount(ctx context.Context, cs *store.CoopScope, ex *store.Exercice) 
 // quitusReady reports whether the balances at the end of the exercice are
 // final: the CRF validated, or a draft with nothing left to fix (the book
 // closed, or the entered figures balanced).
-func quitusReady(r *store.CRFRecord) error {
+func QuitusReady(r *store.CRFRecord) error {
 	if r.State.Frozen() || len(r.Problems) == 0 {
 		return nil
 	}
@@ -123,8 +123,8 @@ func quitusReady(r *store.CRFRecord) error {
 // writeQuitus writes the "Commission de contrôle des comptes" page,
 // pre-filled with the coop, the exercice and its balances at 31 August,
 // with the QR code that files the signed scan by itself.
-func (a *App) writeQuitus(ctx context.Context, cs *store.CoopScope, r *store.CRFRecord, w io.Writer) error {
-	if err := quitusReady(r); err != nil {
+func (a *App) WriteQuitus(ctx context.Context, cs *store.CoopScope, r *store.CRFRecord, w io.Writer) error {
+	if err := QuitusReady(r); err != nil {
 		return err
 	}
 	ad, err := cs.AD(ctx)
@@ -133,7 +133,7 @@ func (a *App) writeQuitus(ctx context.Context, cs *store.CoopScope, r *store.CRF
 	}
 	co := r.Coop
 	info := report.QuitusInfo{AD: ad.Name, Adresse: co.Address, Commune: strings.TrimSpace(co.PostalCode + " " + co.Commune),
-		GeneratedAt: a.now().In(paris)}
+		GeneratedAt: a.Now().In(Paris)}
 	if co.MandataireName != "" {
 		info.Mandataires = []string{co.MandataireName}
 	}

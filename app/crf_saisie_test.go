@@ -26,7 +26,7 @@ func enteredForm(finBanque string) url.Values {
 
 func TestCRFEnteredDirectlyThroughHTTP(t *testing.T) {
 	w := newWorld(t)
-	w.app.now = func() time.Time { return septNow }
+	w.app.Now = func() time.Time { return septNow }
 	ctx := context.Background()
 	ad, _ := w.db.ForAD(ctx, w.adA.ID, nil)
 	if err := ad.UpdateCoop(ctx, w.coopA2.ID, store.CoopParams{Name: w.coopA2.Name, Status: "active", BookMode: store.BookEntered}); err != nil {

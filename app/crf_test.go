@@ -17,7 +17,7 @@ import (
 
 func TestCRFPageValidationsAndDownloads(t *testing.T) {
 	w := newWorld(t)
-	w.app.now = func() time.Time { return septNow }
+	w.app.Now = func() time.Time { return septNow }
 	w.closingYear()
 	m := w.login("0310036W")
 

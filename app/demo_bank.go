@@ -94,7 +94,7 @@ func seedDemoCoopBank(ctx context.Context, db *store.DB, t store.BookTarget, ex 
 				return err
 			}
 			last := months[len(months)-1]
-			if err := os.WriteFile(filepath.Join(dir, t.UAI+".ofx"), demoOFX(co.IBAN, ex.Debut(), last.end, last.closing, lines), 0o640); err != nil {
+			if err := os.WriteFile(filepath.Join(dir, t.UAI+".ofx"), DemoOFX(co.IBAN, ex.Debut(), last.end, last.closing, lines), 0o640); err != nil {
 				return fmt.Errorf("seed demo bank: %w", err)
 			}
 		}
@@ -113,7 +113,7 @@ func seedDemoCoopBank(ctx context.Context, db *store.DB, t store.BookTarget, ex 
 // lacks (the bank's fees).
 func reconcileDemo(ctx context.Context, cs *store.CoopScope, months []demoMonth) error {
 	for _, m := range months {
-		if _, err := importBank(ctx, cs, bankFile{Name: m.name, Data: m.data}); err != nil {
+		if _, err := ImportBank(ctx, cs, BankFile{Name: m.name, Data: m.data}); err != nil {
 			return fmt.Errorf("%s: %w", m.name, err)
 		}
 	}
@@ -123,9 +123,9 @@ func reconcileDemo(ctx context.Context, cs *store.CoopScope, months []demoMonth)
 	}
 	for _, l := range lines {
 		if l.Status == store.BankProposed {
-			err = confirmProposal(ctx, cs, l.ID, 0)
+			err = ConfirmProposal(ctx, cs, l.ID, 0)
 		} else if s := bank.SuggestOperation(l.Line); s.Account != "" {
-			_, _, err = createLineOperation(ctx, cs, l.ID, lineOperation{Account: s.Account})
+			_, _, err = CreateLineOperation(ctx, cs, l.ID, LineOperation{Account: s.Account})
 		}
 		if err != nil {
 			return err
@@ -135,7 +135,7 @@ func reconcileDemo(ctx context.Context, cs *store.CoopScope, months []demoMonth)
 }
 
 // demoLine is a line of a demo statement, with what OFX says of it.
-type demoLine struct {
+type DemoLine struct {
 	Date     time.Time
 	Amount   money.Money
 	Name     string
@@ -148,8 +148,8 @@ type demoLine struct {
 // later (two deposit slips of the same week often in one line), card
 // payments a few days later, transfers and direct debits on the day. An
 // operation the demo book ticked by hand is on the bank before its tick.
-func demoBankLines(rng *rand.Rand, ops []ledger.Operation, commune string, fee bool) []demoLine {
-	var out []demoLine
+func demoBankLines(rng *rand.Rand, ops []ledger.Operation, commune string, fee bool) []DemoLine {
+	var out []DemoLine
 	at := func(op *ledger.Operation, lo, hi int) time.Time {
 		d := op.Date.AddDate(0, 0, lo+rng.IntN(hi-lo+1))
 		if op.Ticked != nil && d.After(*op.Ticked) {
@@ -165,7 +165,7 @@ func demoBankLines(rng *rand.Rand, ops []ledger.Operation, commune string, fee b
 		if !op.Touches(ledger.Banque) {
 			continue
 		}
-		l := demoLine{Amount: op.Delta(ledger.Banque)}
+		l := DemoLine{Amount: op.Delta(ledger.Banque)}
 		label := asciiUpper(op.Libelle)
 		switch {
 		case op.Kind == ledger.Depense && op.Mode == ledger.Cheque:
@@ -207,7 +207,7 @@ func demoBankLines(rng *rand.Rand, ops []ledger.Operation, commune string, fee b
 	// bank page turns it into an operation (not in a closed book).
 	if fee && len(ops) > 0 {
 		d := ops[0].Date.AddDate(0, 10, 14)
-		out = append(out, demoLine{Date: d, Amount: -800, Name: "COMMISSION D INTERVENTION", TrnType: "SRVCHG"})
+		out = append(out, DemoLine{Date: d, Amount: -800, Name: "COMMISSION D INTERVENTION", TrnType: "SRVCHG"})
 	}
 	ledgerSortLines(out)
 	return out
@@ -228,7 +228,7 @@ func payer(label, commune string) string {
 }
 
 // ledgerSortLines orders lines by date, stably.
-func ledgerSortLines(ls []demoLine) {
+func ledgerSortLines(ls []DemoLine) {
 	for i := 1; i < len(ls); i++ {
 		for j := i; j > 0 && ls[j].Date.Before(ls[j-1].Date); j-- {
 			ls[j], ls[j-1] = ls[j-1], ls[j]
@@ -247,12 +247,12 @@ type demoMonth struct {
 // demoStatements cuts the lines into monthly OFX statements from the
 // exercice's first September to the September after it, each with its
 // closing balance, the first opening at the book's opening balance.
-func demoStatements(iban string, opening money.Money, ex ledger.Exercice, lines []demoLine) []demoMonth {
+func demoStatements(iban string, opening money.Money, ex ledger.Exercice, lines []DemoLine) []demoMonth {
 	var out []demoMonth
 	bal := opening
 	for m := ex.Debut(); m.Before(ex.Next().Debut().AddDate(0, 1, 0)); m = m.AddDate(0, 1, 0) {
 		end := m.AddDate(0, 1, -1)
-		var in []demoLine
+		var in []DemoLine
 		for _, l := range lines {
 			if !l.Date.Before(m) && !l.Date.After(end) {
 				in = append(in, l)
@@ -260,7 +260,7 @@ func demoStatements(iban string, opening money.Money, ex ledger.Exercice, lines 
 			}
 		}
 		out = append(out, demoMonth{name: "releve-" + m.Format("2006-01") + ".ofx", end: end, closing: bal,
-			data: demoOFX(iban, m, end, bal, in)})
+			data: DemoOFX(iban, m, end, bal, in)})
 	}
 	return out
 }
@@ -280,7 +280,7 @@ func writeDemoStatements(dir string, months []demoMonth) error {
 // demoOFX writes an OFX 1.02 statement as French banks export it. The
 // FITIDs derive from the date and the rank of the line in the day, so that
 // the monthly files and the yearly one name each line alike.
-func demoOFX(iban string, start, end time.Time, closing money.Money, lines []demoLine) []byte {
+func DemoOFX(iban string, start, end time.Time, closing money.Money, lines []DemoLine) []byte {
 	var b bytes.Buffer
 	acct := iban
 	if len(acct) >= 25 {

@@ -39,7 +39,7 @@ func TestDemoBank(t *testing.T) {
 		return cs
 	}
 	etat := func(cs *store.CoopScope) (bool, bool) {
-		r, covered, err := a.rapprochement(ctx, cs, tday("31/08/2026"))
+		r, covered, err := a.Rapprochement(ctx, cs, tday("31/08/2026"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +73,7 @@ func TestDemoBank(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := importBank(ctx, cs, bankFile{Name: first + ".ofx", Data: data})
+	res, err := ImportBank(ctx, cs, BankFile{Name: first + ".ofx", Data: data})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestDemoBank(t *testing.T) {
 	months, _ := filepath.Glob(filepath.Join(dir, demoBankDir, first, "*.ofx"))
 	for _, m := range months {
 		data, _ := os.ReadFile(m)
-		if res, err := importBank(ctx, cs, bankFile{Name: filepath.Base(m), Data: data}); err != nil || res.Nouvelles != 0 {
+		if res, err := ImportBank(ctx, cs, BankFile{Name: filepath.Base(m), Data: data}); err != nil || res.Nouvelles != 0 {
 			t.Fatalf("monthly file %s after the yearly one: %+v, %v", m, res, err)
 		}
 	}

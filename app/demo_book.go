@@ -37,14 +37,14 @@ func seedDemoBooks(ctx context.Context, db *store.DB, adID int64, o DemoOptions,
 		}
 		h := fnv.New64a()
 		h.Write([]byte(t.UAI))
-		g := newDemoYear(rand.New(rand.NewPCG(o.Seed, h.Sum64())), ex,
+		g := NewDemoYear(rand.New(rand.NewPCG(o.Seed, h.Sum64())), ex,
 			ledger.Balances{ledger.Banque: t.Exercice.OpeningBank, ledger.Caisse: t.Exercice.OpeningCash})
 		n := o.Operations
 		if n <= 0 {
 			n = 60 + g.rng.IntN(61)
 		}
-		ops := g.generate(n)
-		batch = append(batch, store.BulkBook{CoopID: t.CoopID, ExerciceID: t.Exercice.ID, Regies: g.regies(), Ops: ops})
+		ops := g.Generate(n)
+		batch = append(batch, store.BulkBook{CoopID: t.CoopID, ExerciceID: t.Exercice.ID, Regies: g.Regies(), Ops: ops})
 		if len(batch) == demoBookCoopsPerTx {
 			if err := db.System().BulkInsertOperations(ctx, batch); err != nil {
 				return err
@@ -60,7 +60,7 @@ func seedDemoBooks(ctx context.Context, db *store.DB, adID int64, o DemoOptions,
 
 // demoYear generates one coop's year of operations, keeping track of the
 // balances so that the caisse and the régie never go negative.
-type demoYear struct {
+type DemoYear struct {
 	rng     *rand.Rand
 	ex      ledger.Exercice
 	bal     ledger.Balances
@@ -74,20 +74,20 @@ type demoYear struct {
 // from a day of the year (days after 1 September).
 type demoEvent struct {
 	day  int
-	make func(g *demoYear, d time.Time) (ledger.Operation, bool)
+	make func(g *DemoYear, d time.Time) (ledger.Operation, bool)
 }
 
-func newDemoYear(rng *rand.Rand, ex ledger.Exercice, opening ledger.Balances) *demoYear {
-	g := &demoYear{rng: rng, ex: ex, bal: opening.Clone(), cheque: 4200000 + rng.IntN(90000),
+func NewDemoYear(rng *rand.Rand, ex ledger.Exercice, opening ledger.Balances) *DemoYear {
+	g := &DemoYear{rng: rng, ex: ex, bal: opening.Clone(), cheque: 4200000 + rng.IntN(90000),
 		regie: ledger.Regie{ID: "CE1", Label: demoFirst[rng.IntN(len(demoFirst))] + " " + demoLast[rng.IntN(len(demoLast))] + ", CE1"}}
 	g.planned = demoCalendar()
 	return g
 }
 
-func (g *demoYear) regies() []ledger.Regie { return []ledger.Regie{g.regie} }
+func (g *DemoYear) Regies() []ledger.Regie { return []ledger.Regie{g.regie} }
 
 // generate returns exactly n valid operations spread over the year.
-func (g *demoYear) generate(n int) []ledger.Operation {
+func (g *DemoYear) Generate(n int) []ledger.Operation {
 	// The year runs from early September to mid-July, plus a few summer days.
 	span := 320
 	for i := 0; i < n; i++ {
@@ -104,7 +104,7 @@ func (g *demoYear) generate(n int) []ledger.Operation {
 
 // nextPlanned returns the first planned event due by d, if it can happen.
 // The last slots are kept for the settlement of the régie.
-func (g *demoYear) nextPlanned(d time.Time, i, n int) (ledger.Operation, bool) {
+func (g *DemoYear) nextPlanned(d time.Time, i, n int) (ledger.Operation, bool) {
 	if i == n-1 {
 		return g.settleRegie(d), g.bal[g.regie.Treasury()] > 0
 	}
@@ -123,7 +123,7 @@ func (g *demoYear) nextPlanned(d time.Time, i, n int) (ledger.Operation, bool) {
 
 // add numbers the operation, ticks old bank operations and updates the
 // balances.
-func (g *demoYear) add(op ledger.Operation) {
+func (g *DemoYear) add(op ledger.Operation) {
 	op.Piece = strconv.Itoa(len(g.ops) + 1)
 	if op.Mode == ledger.Cheque && op.Kind == ledger.Depense {
 		g.cheque++
@@ -147,7 +147,7 @@ func (g *demoYear) add(op ledger.Operation) {
 
 // eur returns an amount between lo and hi euros, in whole euros or, with
 // cents, when cents is true.
-func (g *demoYear) eur(lo, hi int, cents bool) money.Money {
+func (g *DemoYear) eur(lo, hi int, cents bool) money.Money {
 	m := money.Money((lo + g.rng.IntN(hi-lo+1)) * 100)
 	if cents {
 		m += money.Money(g.rng.IntN(100))

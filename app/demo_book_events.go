@@ -23,12 +23,12 @@ func bookLine(account string, m money.Money) ledger.Line {
 // demoCalendar is the school year every demo coop lives, in day order.
 func demoCalendar() []demoEvent {
 	rec := func(day int, libelle string, mode ledger.Mode, t ledger.Treasury, lo, hi int, account, project string) demoEvent {
-		return demoEvent{day, func(g *demoYear, d time.Time) (ledger.Operation, bool) {
+		return demoEvent{day, func(g *DemoYear, d time.Time) (ledger.Operation, bool) {
 			return recetteOp(d, libelle, mode, t, g.eur(lo, hi, t == ledger.Caisse), account, project), true
 		}}
 	}
 	fees := func(day int) demoEvent {
-		return demoEvent{day, func(g *demoYear, d time.Time) (ledger.Operation, bool) {
+		return demoEvent{day, func(g *DemoYear, d time.Time) (ledger.Operation, bool) {
 			return g.bankDepense(depenseOp(d, "Frais de tenue de compte", ledger.Prelevement, ledger.Banque, "",
 				bookLine("62700008", g.eur(4, 18, true))))
 		}}
@@ -36,44 +36,44 @@ func demoCalendar() []demoEvent {
 	return []demoEvent{
 		rec(4, "Participation des familles — remise de chèques", ledger.Remise, ledger.Banque, 300, 900, "75600008", ""),
 		rec(8, "Participation des familles en espèces", ledger.Especes, ledger.Caisse, 40, 150, "75600008", ""),
-		{24, func(g *demoYear, d time.Time) (ledger.Operation, bool) {
+		{24, func(g *DemoYear, d time.Time) (ledger.Operation, bool) {
 			return g.bankDepense(depenseOp(d, "OCCE : cotisation et assurance", ledger.Cheque, ledger.Banque, "",
 				bookLine("62810008", g.eur(120, 380, true)), bookLine("61681008", g.eur(30, 90, true))))
 		}},
-		{29, func(g *demoYear, d time.Time) (ledger.Operation, bool) {
+		{29, func(g *DemoYear, d time.Time) (ledger.Operation, bool) {
 			return transferOp(d, "Avance à la régie "+g.regie.ID, ledger.Especes, ledger.Banque, g.regie.Treasury(), g.eur(100, 200, false)), true
 		}},
 		fees(31),
-		{44, func(g *demoYear, d time.Time) (ledger.Operation, bool) {
+		{44, func(g *DemoYear, d time.Time) (ledger.Operation, bool) {
 			return g.bankDepense(depenseOp(d, "Photographe scolaire : tirages", ledger.Cheque, ledger.Banque, projPhotos,
 				bookLine("60700008", g.eur(250, 450, true))))
 		}},
 		rec(54, "Vente des photos — remise de chèques", ledger.Remise, ledger.Banque, 400, 700, "70700008", projPhotos),
 		rec(57, "Vente des photos en espèces", ledger.Especes, ledger.Caisse, 80, 200, "70700008", projPhotos),
 		rec(70, "Subvention de fonctionnement de la commune", ledger.Virement, ledger.Banque, 300, 1200, "74400008", ""),
-		{90, func(g *demoYear, d time.Time) (ledger.Operation, bool) {
+		{90, func(g *DemoYear, d time.Time) (ledger.Operation, bool) {
 			return g.bankDepense(depenseOp(d, "Spectacle de Noël : compagnie", ledger.Cheque, ledger.Banque, projNoel,
 				bookLine("62570008", g.eur(200, 500, false))))
 		}},
-		{110, (*demoYear).deposit},
+		{110, (*DemoYear).deposit},
 		fees(121),
-		{130, func(g *demoYear, d time.Time) (ledger.Operation, bool) {
+		{130, func(g *DemoYear, d time.Time) (ledger.Operation, bool) {
 			return g.bankDepense(depenseOp(d, "Achat d'un vidéoprojecteur", ledger.Carte, ledger.Banque, "",
 				bookLine("68000008", g.eur(300, 600, true))))
 		}},
 		rec(180, "Classe verte : participation des familles", ledger.Remise, ledger.Banque, 800, 2000, "70800008", projVerte),
-		{195, func(g *demoYear, d time.Time) (ledger.Operation, bool) {
+		{195, func(g *DemoYear, d time.Time) (ledger.Operation, bool) {
 			return g.bankDepense(depenseOp(d, "Classe verte : acompte du centre", ledger.Virement, ledger.Banque, projVerte,
 				bookLine("62510008", g.eur(400, 900, false))))
 		}},
 		fees(211),
-		{240, func(g *demoYear, d time.Time) (ledger.Operation, bool) {
+		{240, func(g *DemoYear, d time.Time) (ledger.Operation, bool) {
 			return g.bankDepense(depenseOp(d, "Classe verte : car et solde de l'hébergement", ledger.Cheque, ledger.Banque, projVerte,
 				bookLine("62480008", g.eur(350, 700, false)), bookLine("62510008", g.eur(300, 900, true))))
 		}},
 		rec(250, "Kermesse : buvette et stands", ledger.Especes, ledger.Caisse, 200, 600, "70810008", projKermess),
-		{255, (*demoYear).deposit},
-		{280, func(g *demoYear, d time.Time) (ledger.Operation, bool) {
+		{255, (*DemoYear).deposit},
+		{280, func(g *DemoYear, d time.Time) (ledger.Operation, bool) {
 			if g.bal[g.regie.Treasury()] <= 0 {
 				return ledger.Operation{}, false
 			}
@@ -85,12 +85,12 @@ func demoCalendar() []demoEvent {
 
 // bankDepense keeps the bank positive: a dépense that would overdraw it is
 // dropped (the slot gets a filler instead).
-func (g *demoYear) bankDepense(op ledger.Operation) (ledger.Operation, bool) {
+func (g *DemoYear) bankDepense(op ledger.Operation) (ledger.Operation, bool) {
 	return op, g.bal[ledger.Banque]-op.Amount >= 0
 }
 
 // deposit takes most of the caisse to the bank.
-func (g *demoYear) deposit(d time.Time) (ledger.Operation, bool) {
+func (g *DemoYear) deposit(d time.Time) (ledger.Operation, bool) {
 	cash := g.bal[ledger.Caisse]
 	if cash < 10000 {
 		return ledger.Operation{}, false
@@ -100,12 +100,12 @@ func (g *demoYear) deposit(d time.Time) (ledger.Operation, bool) {
 }
 
 // settleRegie gives back what is left of the advance, in cash.
-func (g *demoYear) settleRegie(d time.Time) ledger.Operation {
+func (g *DemoYear) settleRegie(d time.Time) ledger.Operation {
 	return transferOp(d, "Solde de la régie "+g.regie.ID, ledger.Especes, g.regie.Treasury(), ledger.Caisse, g.bal[g.regie.Treasury()])
 }
 
 // filler is an everyday operation; it never overdraws a treasury.
-func (g *demoYear) filler(d time.Time) ledger.Operation {
+func (g *DemoYear) filler(d time.Time) ledger.Operation {
 	for {
 		switch k := g.rng.IntN(10); {
 		case k == 0 && g.bal[g.regie.Treasury()] >= 500:

@@ -27,12 +27,12 @@ func TestDemoYearIsAValidBook(t *testing.T) {
 	for _, n := range []int{1, 2, 5, 20, 60, 120, 400, 1000} {
 		for seed := uint64(1); seed <= 12; seed++ {
 			opening := ledger.Balances{ledger.Banque: money.Money(seed * 15000), ledger.Caisse: money.Money(seed * 700 % 9000)}
-			g := newDemoYear(rand.New(rand.NewPCG(seed, 7)), ex, opening)
-			ops := g.generate(n)
+			g := NewDemoYear(rand.New(rand.NewPCG(seed, 7)), ex, opening)
+			ops := g.Generate(n)
 			if len(ops) != n {
 				t.Fatalf("n=%d seed=%d: %d operations", n, seed, len(ops))
 			}
-			ctx := ledger.Context{Exercice: ex, Chart: chart, Regies: g.regies(), Pieces: map[string]int64{}}
+			ctx := ledger.Context{Exercice: ex, Chart: chart, Regies: g.Regies(), Pieces: map[string]int64{}}
 			for i := range ops {
 				ops[i].ID = int64(i + 1)
 				if err := ledger.Validate(ops[i], ctx); err != nil {
@@ -45,7 +45,7 @@ func TestDemoYearIsAValidBook(t *testing.T) {
 				t.Fatalf("n=%d seed=%d: %v", n, seed, err)
 			}
 			closing := book.Closing()
-			if p := ledger.UnsettledRegies(g.regies(), closing); len(p) > 0 {
+			if p := ledger.UnsettledRegies(g.Regies(), closing); len(p) > 0 {
 				t.Fatalf("n=%d seed=%d: %v", n, seed, p)
 			}
 			if closing[ledger.Banque] < 0 {
@@ -62,9 +62,9 @@ func TestDemoYearIsAValidBook(t *testing.T) {
 // TestDemoYearIsRealistic checks that a default-sized year has the events
 // the demo promises.
 func TestDemoYearIsRealistic(t *testing.T) {
-	g := newDemoYear(rand.New(rand.NewPCG(31, 310100)), ledger.Exercice{StartYear: 2025},
+	g := NewDemoYear(rand.New(rand.NewPCG(31, 310100)), ledger.Exercice{StartYear: 2025},
 		ledger.Balances{ledger.Banque: 250000, ledger.Caisse: 5000})
-	ops := g.generate(90)
+	ops := g.Generate(90)
 	want := map[string]bool{"cheque recette": false, "cash recette": false, "subsidy": false, "split": false,
 		"deposit": false, "fees": false, "trip": false, "photos": false, "regie": false, "inventory": false}
 	for _, op := range ops {
@@ -102,8 +102,8 @@ func TestDemoYearIsRealistic(t *testing.T) {
 		}
 	}
 	// Same seed, same book.
-	again := newDemoYear(rand.New(rand.NewPCG(31, 310100)), ledger.Exercice{StartYear: 2025},
-		ledger.Balances{ledger.Banque: 250000, ledger.Caisse: 5000}).generate(90)
+	again := NewDemoYear(rand.New(rand.NewPCG(31, 310100)), ledger.Exercice{StartYear: 2025},
+		ledger.Balances{ledger.Banque: 250000, ledger.Caisse: 5000}).Generate(90)
 	for i := range ops {
 		if ops[i].Libelle != again[i].Libelle || ops[i].Amount != again[i].Amount || !ops[i].Date.Equal(again[i].Date) {
 			t.Fatalf("generation is not deterministic at %d", i)

@@ -41,7 +41,7 @@ func seedDemoClosing(ctx context.Context, db *store.DB, o DemoOptions, adID int6
 		return err
 	}
 	// The mandataires closed in the first half of September.
-	at := time.Date(lex.StartYear+1, time.September, 12, 17, 30, 0, 0, paris)
+	at := time.Date(lex.StartYear+1, time.September, 12, 17, 30, 0, 0, Paris)
 	for start := 0; start < len(targets); start += demoClosingChunk {
 		part := targets[start:min(start+demoClosingChunk, len(targets))]
 		var exs []store.Exercice

@@ -150,8 +150,8 @@ func putDemoDoc(o DemoOptions, co store.Coop, d *demoDoc) error {
 		workflow.Releve: "Relevé de compte au 31 août", workflow.Justificatifs: "Notification de subvention"}[d.item]
 	name := map[workflow.ItemKey]string{workflow.Quitus: "quitus", workflow.Releve: "releve-aout",
 		workflow.Justificatifs: "subvention-" + d.ref}[d.item]
-	pdf := notePDF(title, []string{co.Name + " (" + co.UAI + ")", co.PostalCode + " " + co.Commune, d.label,
-		"Document de démonstration généré par retkoop, daté du " + d.at.In(paris).Format("02/01/2006") + "."})
+	pdf := NotePDF(title, []string{co.Name + " (" + co.UAI + ")", co.PostalCode + " " + co.Commune, d.label,
+		"Document de démonstration généré par retkoop, daté du " + d.at.In(Paris).Format("02/01/2006") + "."})
 	st, err := o.Docs.Put(bytes.NewReader(pdf))
 	if err != nil {
 		return fmt.Errorf("demo document: %w", err)

@@ -42,7 +42,7 @@ func demoDossiers(t *testing.T, docs *docstore.Store) ([]string, *store.DB) {
 				t.Fatalf("document %s of %s not stored: %v", f.Document.Name, co.UAI, err)
 			}
 		}
-		late := !row.TransmittedAt.IsZero() && row.TransmittedAt.After(time.Date(2026, 10, 1, 0, 0, 0, 0, paris))
+		late := !row.TransmittedAt.IsZero() && row.TransmittedAt.After(time.Date(2026, 10, 1, 0, 0, 0, 0, Paris))
 		out = append(out, fmt.Sprintf("%s %s score=%d history=%d docs=%d late=%v", co.UAI, row.Status, row.Score, len(hist), len(files), late))
 	}
 	return out, db

@@ -19,7 +19,7 @@ import (
 
 // digestDue reports whether the digest goes out at now, and since when it
 // reports arrivals (the previous working day at 08:00).
-func digestDue(now time.Time) (since time.Time, ok bool) {
+func DigestDue(now time.Time) (since time.Time, ok bool) {
 	p := now.In(workflow.Paris())
 	if !workflow.SendingAllowed(now) || p.Weekday() == time.Saturday {
 		return time.Time{}, false
@@ -33,16 +33,16 @@ func digestDue(now time.Time) (since time.Time, ok bool) {
 }
 
 // digestAll queues the digest of every AD at now.
-func (a *App) digestAll(ctx context.Context, now time.Time) error {
-	since, ok := digestDue(now)
+func (a *App) DigestAll(ctx context.Context, now time.Time) error {
+	since, ok := DigestDue(now)
 	if !ok {
 		return nil
 	}
-	ads, err := a.db.System().ADs(ctx)
+	ads, err := a.DB.System().ADs(ctx)
 	if err != nil {
 		return err
 	}
-	m, err := a.newMailer()
+	m, err := a.NewMailer()
 	if err != nil {
 		return err
 	}
@@ -55,13 +55,13 @@ func (a *App) digestAll(ctx context.Context, now time.Time) error {
 	return errors.Join(errs...)
 }
 
-func (a *App) digestAD(ctx context.Context, m *mailer, adID int64, since, now time.Time) error {
-	sys := a.db.System()
-	scope, err := a.db.ForAD(ctx, adID, nil)
+func (a *App) digestAD(ctx context.Context, m *Mailer, adID int64, since, now time.Time) error {
+	sys := a.DB.System()
+	scope, err := a.DB.ForAD(ctx, adID, nil)
 	if err != nil {
 		return err
 	}
-	camp, err := sys.EnsureCampaign(ctx, adID, campaignExercice(now))
+	camp, err := sys.EnsureCampaign(ctx, adID, CampaignExercice(now))
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func (a *App) digestAD(ctx context.Context, m *mailer, adID int64, since, now ti
 	if err != nil {
 		return err
 	}
-	s, err := m.sender(ctx, adID)
+	s, err := m.Sender(ctx, adID)
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func (a *App) digestAD(ctx context.Context, m *mailer, adID int64, since, now ti
 			continue
 		}
 		v.Name = u.Name
-		out, err := m.compose(s, mail.Digest, v)
+		out, err := m.Compose(s, mail.Digest, v)
 		if err != nil {
 			return err
 		}
@@ -111,7 +111,7 @@ func (a *App) digestView(ctx context.Context, scope *store.ADScope, campaignID i
 		what := workflow.ItemKey(ar.Item).Label() + " — " + ar.Name
 		v.Arrived = append(v.Arrived, mail.DigestArrival{UAI: ar.CoopUAI, CoopName: ar.CoopName, What: what, At: ar.At})
 	}
-	statuses, err := a.db.System().CampaignStatuses(ctx, campaignID)
+	statuses, err := a.DB.System().CampaignStatuses(ctx, campaignID)
 	if err != nil {
 		return v, err
 	}

@@ -21,8 +21,8 @@ import (
 
 // dossierEvent applies ev to the coop's dossier of exercice and carries out
 // its effects (carryOut) inside the same transaction.
-func (a *App) dossierEvent(ctx context.Context, cs *store.CoopScope, exercice string, ev workflow.Event) (workflow.Dossier, error) {
-	d, _, err := cs.ApplyDossier(ctx, exercice, ev, a.carryOut)
+func (a *App) DossierEvent(ctx context.Context, cs *store.CoopScope, exercice string, ev workflow.Event) (workflow.Dossier, error) {
+	d, _, err := cs.ApplyDossier(ctx, exercice, ev, a.CarryOut)
 	return d, err
 }
 
@@ -33,11 +33,11 @@ func (a *App) dossierEvent(ctx context.Context, cs *store.CoopScope, exercice st
 // transaction of the step itself (pass the tx scope) so that both commit
 // together.
 func (a *App) CompleteStep(ctx context.Context, cs *store.CoopScope, exercice string, item workflow.ItemKey, subsidies []workflow.Subsidy) (workflow.Dossier, error) {
-	stamp, err := a.stamp(ctx, cs, "")
+	stamp, err := a.Stamp(ctx, cs, "")
 	if err != nil {
 		return workflow.Dossier{}, err
 	}
-	return a.dossierEvent(ctx, cs, exercice, workflow.StepCompleted{Stamp: stamp, Item: item, Subsidies: subsidies})
+	return a.DossierEvent(ctx, cs, exercice, workflow.StepCompleted{Stamp: stamp, Item: item, Subsidies: subsidies})
 }
 
 // Receipt tells what became of a document sent for a dossier item.
@@ -59,12 +59,12 @@ func (a *App) ReceiveDocument(ctx context.Context, cs *store.CoopScope, exercice
 	if r, ok, err := a.alreadyReceived(ctx, cs, exercice, doc); ok || err != nil {
 		return r, err
 	}
-	stamp, err := a.stamp(ctx, cs, source)
+	stamp, err := a.Stamp(ctx, cs, source)
 	if err != nil {
 		return Receipt{}, err
 	}
 	ev := workflow.DocumentReceived{Stamp: stamp, Item: item, Source: source, DocumentID: doc.ID}
-	if _, err := a.dossierEvent(ctx, cs, exercice, ev); err != nil {
+	if _, err := a.DossierEvent(ctx, cs, exercice, ev); err != nil {
 		// The same file sent twice at once: the second finds it attached.
 		if r, ok, err2 := a.alreadyReceived(ctx, cs, exercice, doc); ok && err2 == nil {
 			return r, nil
@@ -92,7 +92,7 @@ func (a *App) alreadyReceived(ctx context.Context, cs *store.CoopScope, exercice
 
 // receiveFile records a file just put in the docstore as a document of the
 // coop and attaches it to the item, both in one transaction.
-func (a *App) receiveFile(ctx context.Context, cs *store.CoopScope, exercice string, item workflow.ItemKey, source workflow.Source, st docstore.Stored, name string) (Receipt, error) {
+func (a *App) ReceiveFile(ctx context.Context, cs *store.CoopScope, exercice string, item workflow.ItemKey, source workflow.Source, st docstore.Stored, name string) (Receipt, error) {
 	var r Receipt
 	err := cs.Tx(ctx, func(tx *store.CoopScope) error {
 		doc, _, err := tx.AddDocument(ctx, st, name, string(source))
@@ -107,7 +107,7 @@ func (a *App) receiveFile(ctx context.Context, cs *store.CoopScope, exercice str
 
 // documentItem reads the item of a route: an unknown key is a 404, a step
 // item (done in the app, not by sending a file) a user error.
-func documentItem(s string) (workflow.ItemKey, error) {
+func DocumentItem(s string) (workflow.ItemKey, error) {
 	k, err := workflow.ParseItemKey(s)
 	if err != nil {
 		return "", fault.ErrNotFound
@@ -120,10 +120,10 @@ func documentItem(s string) (workflow.ItemKey, error) {
 
 // stamp says who acts through cs, now: the user's name and role, or, for
 // the system, how the document came ("courriel").
-func (a *App) stamp(ctx context.Context, cs *store.CoopScope, source workflow.Source) (workflow.Stamp, error) {
-	s := workflow.Stamp{At: a.now()}
+func (a *App) Stamp(ctx context.Context, cs *store.CoopScope, source workflow.Source) (workflow.Stamp, error) {
+	s := workflow.Stamp{At: a.Now()}
 	if id := cs.Actor(); id != nil {
-		u, err := a.db.Auth().UserByID(ctx, *id)
+		u, err := a.DB.Auth().UserByID(ctx, *id)
 		if err != nil {
 			return s, fmt.Errorf("stamp: %w", err)
 		}
@@ -158,7 +158,7 @@ func userLabel(u *store.User) string {
 // now (see submissionExercice): the rule of "Mon dossier", of mail-in and
 // of the closing pages.
 func (a *App) CurrentExercice(ctx context.Context, cs *store.CoopScope) (string, error) {
-	now := a.now()
+	now := a.Now()
 	last, next := ledger.ExerciceFor(now).Prev().String(), ledger.ExerciceFor(now).String()
 	has := func(name string) (bool, error) {
 		_, err := cs.Exercice(ctx, name)
@@ -187,7 +187,7 @@ func (a *App) CurrentExercice(ctx context.Context, cs *store.CoopScope) (string,
 	} else if !errors.Is(err, fault.ErrNotFound) {
 		return "", err
 	}
-	return submissionExercice(now, last, next, deadline, validated, hasLast, hasNext), nil
+	return SubmissionExercice(now, last, next, deadline, validated, hasLast, hasNext), nil
 }
 
 // submissionExercice is the rule of the current dossier. The exercice that
@@ -197,7 +197,7 @@ func (a *App) CurrentExercice(ctx context.Context, cs *store.CoopScope) (string,
 // Once that dossier is validated and the deadline passed, the exercice in
 // progress, whose deadline is the next one, takes over. A coop that lacks
 // one of the two exercices gets the other.
-func submissionExercice(now time.Time, last, next string, deadline time.Time, lastValidated, hasLast, hasNext bool) string {
+func SubmissionExercice(now time.Time, last, next string, deadline time.Time, lastValidated, hasLast, hasNext bool) string {
 	switch {
 	case !hasLast && hasNext:
 		return next

@@ -16,12 +16,12 @@ import (
 // with the reason shown on the page.
 func TestBrowserDossierUpload(t *testing.T) {
 	w := newWorld(t)
-	w.app.now = func() time.Time { return septNow }
+	w.app.Now = func() time.Time { return septNow }
 	ctx := newBrowser(t)
 	dir := t.TempDir()
 	quitus := filepath.Join(dir, "quitus-signé.pdf")
 	fake := filepath.Join(dir, "releve.pdf")
-	if err := os.WriteFile(quitus, notePDF("Commission de contrôle des comptes", []string{"École Alpha", "Quitus donné."}), 0o600); err != nil {
+	if err := os.WriteFile(quitus, NotePDF("Commission de contrôle des comptes", []string{"École Alpha", "Quitus donné."}), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(fake, htmlBytes, 0o600); err != nil {

@@ -19,7 +19,7 @@ import (
 )
 
 // A fixed moment of the 2025-2026 campaign, before its deadline.
-var septNow = time.Date(2026, 9, 18, 10, 2, 11, 0, paris)
+var septNow = time.Date(2026, 9, 18, 10, 2, 11, 0, Paris)
 
 var (
 	pdfBytes  = []byte("%PDF-1.4\n% quitus signé École Alpha\n%%EOF\n")
@@ -139,7 +139,7 @@ func (w *world) seedDossierVictims() {
 
 func TestDossierChecklistAndUploads(t *testing.T) {
 	w := newWorld(t)
-	w.app.now = func() time.Time { return septNow }
+	w.app.Now = func() time.Time { return septNow }
 	m := w.login("0310036W")
 	res := m.get("/coop/dossier")
 	if res.StatusCode != http.StatusFound || res.Header.Get("Location") != "/coop/dossier/2025-2026" {
@@ -225,8 +225,8 @@ func TestDossierChecklistAndUploads(t *testing.T) {
 
 func TestDossierUploadRefusals(t *testing.T) {
 	w := newWorld(t)
-	w.app.now = func() time.Time { return septNow }
-	w.app.cfg.MaxAttachment = 2048
+	w.app.Now = func() time.Time { return septNow }
+	w.app.Cfg.MaxAttachment = 2048
 	m := w.login("0310036W")
 	url := "/coop/dossier/2025-2026/elements/quitus/documents"
 	cases := []struct {
@@ -265,7 +265,7 @@ func TestDossierUploadRefusals(t *testing.T) {
 	}
 	// Nothing was stored: no file on disk, no document, no history.
 	var files []string
-	_ = filepath.WalkDir(w.app.cfg.DataDir, func(p string, d os.DirEntry, err error) error {
+	_ = filepath.WalkDir(w.app.Cfg.DataDir, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.Contains(p, "documents") {
 			files = append(files, p)
 		}
@@ -321,8 +321,8 @@ func TestDossierForeignIDsAre404(t *testing.T) {
 }
 
 func TestSubmissionExercice(t *testing.T) {
-	deadline := time.Date(2026, 9, 30, 0, 0, 0, 0, paris)
-	at := func(m time.Month, d, h int) time.Time { return time.Date(2026, m, d, h, 0, 0, 0, paris) }
+	deadline := time.Date(2026, 9, 30, 0, 0, 0, 0, Paris)
+	at := func(m time.Month, d, h int) time.Time { return time.Date(2026, m, d, h, 0, 0, 0, Paris) }
 	for _, tc := range []struct {
 		name                     string
 		now                      time.Time
@@ -337,7 +337,7 @@ func TestSubmissionExercice(t *testing.T) {
 		{"validated but no next exercice", at(11, 26, 10), true, true, false, "2025-2026"},
 		{"new coop with the current exercice only", at(9, 18, 10), false, false, true, "2026-2027"},
 	} {
-		if got := submissionExercice(tc.now, "2025-2026", "2026-2027", deadline, tc.validated, tc.hasLast, tc.next); got != tc.want {
+		if got := SubmissionExercice(tc.now, "2025-2026", "2026-2027", deadline, tc.validated, tc.hasLast, tc.next); got != tc.want {
 			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
 		}
 	}
@@ -345,7 +345,7 @@ func TestSubmissionExercice(t *testing.T) {
 
 func TestDossierCorrectionCycle(t *testing.T) {
 	w := newWorld(t)
-	w.app.now = func() time.Time { return septNow }
+	w.app.Now = func() time.Time { return septNow }
 	ctx := context.Background()
 	m := w.login("0310036W")
 	s := w.login("staff@a.example")

@@ -119,7 +119,7 @@ func (a *App) loadDossier(ctx context.Context, cs *store.CoopScope, exercice, ba
 	if err != nil {
 		return nil, err
 	}
-	now := a.now()
+	now := a.Now()
 	v := &dossierView{Coop: co, Exercice: exercice, Base: base, Staff: staff, Status: d.Status(), Deadline: wc.Deadline,
 		DaysLate: workflow.DaysLate(d, wc, now), DaysLeft: daysBetween(now, wc.Deadline), Score: d.Score()}
 	for _, e := range exs {
@@ -223,7 +223,7 @@ func (v *dossierView) receiptNotice(docID int64, duplicate bool) {
 	}
 	if duplicate {
 		it.Notice = fmt.Sprintf("Ce fichier a déjà été reçu le %s (« %s ») : il n'a pas été ajouté une seconde fois.",
-			doc.ReceivedAt.In(paris).Format("02/01/2006 à 15:04"), doc.Name)
+			doc.ReceivedAt.In(Paris).Format("02/01/2006 à 15:04"), doc.Name)
 		return
 	}
 	it.Notice = fmt.Sprintf("Document reçu : « %s ».", doc.Name)
@@ -233,7 +233,7 @@ func (v *dossierView) receiptNotice(docID int64, duplicate bool) {
 // day, 0 once it has come.
 func daysBetween(now, deadline time.Time) int {
 	day := func(t time.Time) time.Time {
-		y, m, d := t.In(paris).Date()
+		y, m, d := t.In(Paris).Date()
 		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	}
 	return max(int(day(deadline).Sub(day(now)).Hours()/24), 0)

@@ -19,7 +19,7 @@ import (
 //     after commit by the outbox sender);
 //   - LockCRF, UnlockCRF, ReopenBook, ReopenStep: the closing feature locks
 //     or unlocks the CRF, reopens the book or the step's form.
-func (a *App) carryOut(ctx context.Context, tx *store.CoopScope, d workflow.Dossier, effects []workflow.Effect) error {
+func (a *App) CarryOut(ctx context.Context, tx *store.CoopScope, d workflow.Dossier, effects []workflow.Effect) error {
 	for _, e := range effects {
 		switch e := e.(type) {
 		case workflow.NotifyMandataire:

@@ -23,7 +23,7 @@ func (a *App) fail(c *gin.Context, err error) {
 		return
 	}
 	_ = c.Error(err)
-	a.log.Error("request failed", "request_id", c.GetString(ctxReqID), "path", c.Request.URL.Path, "error", err)
+	a.Log.Error("request failed", "request_id", c.GetString(ctxReqID), "path", c.Request.URL.Path, "error", err)
 	a.renderError(c, http.StatusInternalServerError, "")
 }
 

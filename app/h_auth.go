@@ -21,7 +21,7 @@ type loginForm struct {
 
 // normalizeLogin turns what a person typed into the stored login: an
 // e-mail in lower case, a UAI trimmed and upper-cased ("0310036w" works).
-func normalizeLogin(s string) string {
+func NormalizeLogin(s string) string {
 	s = strings.TrimSpace(s)
 	if strings.Contains(s, "@") {
 		return strings.ToLower(s)
@@ -57,9 +57,9 @@ var dummyHash = sync.OnceValue(func() string {
 func (a *App) createSession(c *gin.Context) {
 	ctx := c.Request.Context()
 	form := loginForm{Identifiant: c.PostForm("identifiant"), Suite: c.PostForm("suite")}
-	login := normalizeLogin(form.Identifiant)
+	login := NormalizeLogin(form.Identifiant)
 	password := c.PostForm("mot_de_passe")
-	now := a.now()
+	now := a.Now()
 	ip := c.ClientIP()
 	fail := func(status int, msg string) {
 		form.Error = msg
@@ -78,7 +78,7 @@ func (a *App) createSession(c *gin.Context) {
 			return
 		}
 	}
-	u, err := a.db.Auth().UserByLogin(ctx, login)
+	u, err := a.DB.Auth().UserByLogin(ctx, login)
 	if err != nil && !errors.Is(err, fault.ErrNotFound) {
 		a.fail(c, err)
 		return
@@ -91,18 +91,18 @@ func (a *App) createSession(c *gin.Context) {
 		a.idThrottle.Fail("id:"+login, now)
 		a.ipThrottle.Fail("ip:"+ip, now)
 		if u != nil {
-			_ = a.db.Auth().LoginAudit(ctx, u, "login.failed", ip)
+			_ = a.DB.Auth().LoginAudit(ctx, u, "login.failed", ip)
 		}
 		fail(http.StatusUnprocessableEntity, "Identifiant ou mot de passe incorrect.")
 		return
 	}
 	a.idThrottle.Reset("id:" + login)
-	token, _, err := a.db.Auth().CreateSession(ctx, u.ID, a.sessionTTL)
+	token, _, err := a.DB.Auth().CreateSession(ctx, u.ID, a.sessionTTL)
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	_ = a.db.Auth().LoginAudit(ctx, u, "login", ip)
+	_ = a.DB.Auth().LoginAudit(ctx, u, "login", ip)
 	a.setSessionCookie(c, token)
 	if u.MustChange {
 		a.redirect(c, "/mot-de-passe")
@@ -113,7 +113,7 @@ func (a *App) createSession(c *gin.Context) {
 
 func (a *App) deleteSession(c *gin.Context) {
 	if token, err := c.Cookie(sessionCookie); err == nil {
-		if err := a.db.Auth().DeleteSession(c.Request.Context(), token); err != nil {
+		if err := a.DB.Auth().DeleteSession(c.Request.Context(), token); err != nil {
 			a.fail(c, err)
 			return
 		}
@@ -159,16 +159,16 @@ func (a *App) updatePassword(c *gin.Context) {
 		fail("Choisissez un mot de passe différent de l'actuel.")
 		return
 	}
-	hash, err := auth.HashWith(next, a.hashParams)
+	hash, err := auth.HashWith(next, a.HashParams)
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	if err := a.db.Auth().SetPassword(ctx, u.ID, hash, false, &u.ID); err != nil {
+	if err := a.DB.Auth().SetPassword(ctx, u.ID, hash, false, &u.ID); err != nil {
 		a.fail(c, err)
 		return
 	}
-	token, _, err := a.db.Auth().CreateSession(ctx, u.ID, a.sessionTTL)
+	token, _, err := a.DB.Auth().CreateSession(ctx, u.ID, a.sessionTTL)
 	if err != nil {
 		a.fail(c, err)
 		return

@@ -70,8 +70,8 @@ func (a *App) showBank(c *gin.Context) {
 		return
 	}
 	if len(exs) > 0 {
-		p.Date = defaultRapprochementDate(exs, a.now())
-		if p.Etat, p.Covered, err = a.rapprochement(ctx, cs, p.Date); err != nil {
+		p.Date = defaultRapprochementDate(exs, a.Now())
+		if p.Etat, p.Covered, err = a.Rapprochement(ctx, cs, p.Date); err != nil {
 			a.fail(c, err)
 			return
 		}
@@ -208,7 +208,7 @@ func (a *App) updateStatementClosing(c *gin.Context) {
 // createBankRematch runs the matcher again over the unmatched lines, after
 // the mandataire completed the book.
 func (a *App) createBankRematch(c *gin.Context) {
-	auto, proposed, err := rematchBank(c.Request.Context(), coopScope(c))
+	auto, proposed, err := RematchBank(c.Request.Context(), coopScope(c))
 	if err != nil {
 		a.fail(c, err)
 		return

@@ -63,7 +63,7 @@ func (a *App) createBankImport(c *gin.Context) {
 		a.bankImportFailed(c, p, err)
 		return
 	}
-	f := bankFile{Name: p.FileName, Data: data}
+	f := BankFile{Name: p.FileName, Data: data}
 	if p.Closing != "" {
 		m, err := money.Parse(p.Closing)
 		if err != nil {
@@ -88,7 +88,7 @@ func (a *App) createBankImport(c *gin.Context) {
 			}
 		}
 	}
-	res, err := importBank(ctx, cs, f)
+	res, err := ImportBank(ctx, cs, f)
 	if err != nil {
 		a.bankImportFailed(c, p, err)
 		return
@@ -169,7 +169,7 @@ func formMapping(c *gin.Context) (bank.Mapping, bool) {
 func uploadedStatement(c *gin.Context, p *bankImportPage) ([]byte, error) {
 	if s := c.PostForm("contenu"); s != "" {
 		data, err := base64.StdEncoding.DecodeString(s)
-		if err != nil || len(data) > maxBankFile {
+		if err != nil || len(data) > MaxBankFile {
 			return nil, fault.Invalidf("Le fichier prévisualisé n'a pas pu être relu : envoyez-le de nouveau.")
 		}
 		return data, nil
@@ -178,7 +178,7 @@ func uploadedStatement(c *gin.Context, p *bankImportPage) ([]byte, error) {
 	if err != nil {
 		return nil, fault.Invalidf("Choisissez le fichier du relevé (OFX ou CSV) exporté depuis le site de la banque.")
 	}
-	if fh.Size > maxBankFile {
+	if fh.Size > MaxBankFile {
 		return nil, fault.Invalidf("Le fichier est trop volumineux (5 Mo au plus).")
 	}
 	f, err := fh.Open()
@@ -187,7 +187,7 @@ func uploadedStatement(c *gin.Context, p *bankImportPage) ([]byte, error) {
 	}
 	defer f.Close()
 	p.FileName = fileName(fh.Filename)
-	data, err := io.ReadAll(io.LimitReader(f, maxBankFile+1))
+	data, err := io.ReadAll(io.LimitReader(f, MaxBankFile+1))
 	if err != nil {
 		return nil, fmt.Errorf("bank upload: %w", err)
 	}

@@ -53,7 +53,7 @@ func (a *App) lineAction(c *gin.Context, notice string, act func(cs *store.CoopS
 func (a *App) createLineConfirmation(c *gin.Context) {
 	choice, _ := strconv.Atoi(c.PostForm("choix"))
 	a.lineAction(c, "Rapprochement confirmé : les opérations sont pointées.", func(cs *store.CoopScope, id int64) error {
-		return confirmProposal(c.Request.Context(), cs, id, max(choice, 0))
+		return ConfirmProposal(c.Request.Context(), cs, id, max(choice, 0))
 	})
 }
 
@@ -76,9 +76,9 @@ func (a *App) deleteLineTick(c *gin.Context) {
 // createLineOperation turns an unmatched line into an operation of the
 // book, pre-filled from the line, and ticks it.
 func (a *App) createLineOperation(c *gin.Context) {
-	in := lineOperation{Libelle: c.PostForm("libelle"), Account: c.PostForm("compte"), Piece: c.PostForm("piece")}
+	in := LineOperation{Libelle: c.PostForm("libelle"), Account: c.PostForm("compte"), Piece: c.PostForm("piece")}
 	a.lineAction(c, "Opération créée dans le cahier et pointée.", func(cs *store.CoopScope, id int64) error {
-		_, _, err := createLineOperation(c.Request.Context(), cs, id, in)
+		_, _, err := CreateLineOperation(c.Request.Context(), cs, id, in)
 		return err
 	})
 }

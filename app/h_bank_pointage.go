@@ -62,7 +62,7 @@ func (a *App) showPointage(c *gin.Context) {
 	}
 	p.Exercice = c.Query("exercice")
 	if !contains(p.Exercices, p.Exercice) {
-		p.Exercice = ledger.ExerciceFor(defaultRapprochementDate(exs, a.now())).String()
+		p.Exercice = ledger.ExerciceFor(defaultRapprochementDate(exs, a.Now())).String()
 	}
 	if p.Date, err = time.Parse(time.DateOnly, c.Query("date")); err != nil {
 		if p.Date, err = a.latestStatementEnd(c, cs); err != nil {
@@ -103,7 +103,7 @@ func (a *App) latestStatementEnd(c *gin.Context, cs *store.CoopScope) (time.Time
 	if len(sts) > 0 {
 		return sts[0].End, nil
 	}
-	return civilDay(a.now().In(paris)), nil
+	return CivilDay(a.Now().In(Paris)), nil
 }
 
 // createOperationTick ticks an operation at the statement date given.
@@ -155,7 +155,7 @@ func (a *App) operationTick(c *gin.Context, tick bool) {
 		return
 	}
 	if derr != nil {
-		date = civilDay(a.now())
+		date = CivilDay(a.Now())
 	}
 	v := newBankOpView(c, cs, back, op, date)
 	v.Notice = notice
@@ -199,10 +199,10 @@ func (a *App) showRapprochement(c *gin.Context) {
 			a.fail(c, err)
 			return
 		}
-		date = defaultRapprochementDate(exs, a.now())
+		date = defaultRapprochementDate(exs, a.Now())
 	}
 	p := &rapprochementPage{Head: newBankHead(co, "rapprochement", "État de rapprochement au "+date.Format("02/01/2006"))}
-	if p.Etat, p.Covered, err = a.rapprochement(ctx, cs, date); err != nil {
+	if p.Etat, p.Covered, err = a.Rapprochement(ctx, cs, date); err != nil {
 		a.fail(c, err)
 		return
 	}

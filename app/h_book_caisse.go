@@ -127,7 +127,7 @@ func bindCashCount(c *gin.Context, typed map[money.Money]string) (ledger.CashCou
 // todayIn is today's date for a form of the exercice: today if it falls in
 // the exercice, else its last day.
 func todayIn(exercice string) string {
-	now := time.Now().In(paris)
+	now := time.Now().In(Paris)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	ex, err := ledger.ParseExercice(exercice)
 	if err != nil || ex.Contains(today) {

@@ -96,7 +96,7 @@ func (a *App) updateInventoryItem(c *gin.Context) {
 		}
 		ch.DisposedOn = &d
 	} else if c.PostForm("sortir") != "" {
-		d := time.Now().In(paris)
+		d := time.Now().In(Paris)
 		day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
 		ch.DisposedOn = &day
 	}

@@ -18,7 +18,7 @@ import (
 )
 
 // maxBookFile bounds an uploaded book CSV (a year is a few hundred rows).
-const maxBookFile = 5 << 20
+const MaxBookFile = 5 << 20
 
 // importPage is the upload of a book CSV and its preview before import.
 type importPage struct {
@@ -32,7 +32,7 @@ type importPage struct {
 
 // parseBookFile reads a book CSV for the exercice of b, all or nothing,
 // with the rules of the contract (line-numbered French errors).
-func parseBookFile(data []byte, b *store.Book) ([]ledger.Operation, error) {
+func ParseBookFile(data []byte, b *store.Book) ([]ledger.Operation, error) {
 	lex, err := ledger.ParseExercice(b.Exercice.Name)
 	if err != nil {
 		return nil, fmt.Errorf("parse book: %w", err)
@@ -82,7 +82,7 @@ func (a *App) createImport(c *gin.Context) {
 	data, err := uploadedBook(c, p)
 	var ops []ledger.Operation
 	if err == nil {
-		ops, err = parseBookFile(data, b)
+		ops, err = ParseBookFile(data, b)
 	}
 	if err == nil && c.PostForm("confirmer") != "" {
 		var n int
@@ -113,7 +113,7 @@ func (a *App) createImport(c *gin.Context) {
 func uploadedBook(c *gin.Context, p *importPage) ([]byte, error) {
 	if s := c.PostForm("contenu"); s != "" {
 		data, err := base64.StdEncoding.DecodeString(s)
-		if err != nil || len(data) > maxBookFile {
+		if err != nil || len(data) > MaxBookFile {
 			return nil, fault.Invalidf("Le fichier prévisualisé n'a pas pu être relu : envoyez-le de nouveau.")
 		}
 		return data, nil
@@ -122,7 +122,7 @@ func uploadedBook(c *gin.Context, p *importPage) ([]byte, error) {
 	if err != nil {
 		return nil, fault.Invalidf("Choisissez le fichier CSV du cahier à importer.")
 	}
-	if fh.Size > maxBookFile {
+	if fh.Size > MaxBookFile {
 		return nil, fault.Invalidf("Le fichier est trop volumineux (5 Mo au plus).")
 	}
 	f, err := fh.Open()
@@ -131,7 +131,7 @@ func uploadedBook(c *gin.Context, p *importPage) ([]byte, error) {
 	}
 	defer f.Close()
 	p.FileName = fh.Filename
-	data, err := io.ReadAll(io.LimitReader(f, maxBookFile+1))
+	data, err := io.ReadAll(io.LimitReader(f, MaxBookFile+1))
 	if err != nil {
 		return nil, fmt.Errorf("import upload: %w", err)
 	}

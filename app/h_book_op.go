@@ -116,7 +116,7 @@ func (a *App) attachment(c *gin.Context, cs *store.CoopScope) (int64, error) {
 		return 0, fmt.Errorf("attachment: %w", err)
 	}
 	defer f.Close()
-	st, err := a.docs().Put(f)
+	st, err := a.Docs().Put(f)
 	if err != nil {
 		var tooLarge *docstore.TooLargeError
 		var badType *docstore.TypeError

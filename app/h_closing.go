@@ -49,7 +49,7 @@ var closingFamilies = []struct {
 	fix             func(exercice string) string
 	codes           []string
 }{
-	{"L'année est terminée", "Déclarer l'année terminée", func(string) string { return "#declaration" }, []string{problemDeclaration}},
+	{"L'année est terminée", "Déclarer l'année terminée", func(string) string { return "#declaration" }, []string{ProblemDeclaration}},
 	{"Toutes les opérations sont datées dans l'exercice", "Voir le cahier", bookSub(""), []string{ledger.ProblemDates}},
 	{"Chaque opération est entièrement ventilée", "Corriger la ventilation dans le cahier", bookSub(""), []string{ledger.ProblemVentilation}},
 	{"Les comptes s'équilibrent (trésorerie d'ouverture + recettes − dépenses = trésorerie de clôture)", "Voir le cahier", bookSub(""),
@@ -57,7 +57,7 @@ var closingFamilies = []struct {
 	{"La caisse et les régies ne sont jamais négatives", "Voir les opérations de caisse", bookSub("?tresorerie=caisse"),
 		[]string{ledger.ProblemCaisseNeg, ledger.ProblemRegieNeg}},
 	{"Les régies d'avance sont soldées", "Solder les régies", bookSub("regies"), []string{ledger.ProblemRegie}},
-	{"Le rapprochement bancaire au 31 août explique tout l'écart", "Faire le rapprochement bancaire", closingBankURL,
+	{"Le rapprochement bancaire au 31 août explique tout l'écart", "Faire le rapprochement bancaire", ClosingBankURL,
 		[]string{ledger.ProblemRapprochement}},
 	{"Le dernier arrêté de caisse correspond au cahier", "Compter la caisse", bookSub("caisse"), []string{ledger.ProblemArreteCaisse}},
 }
@@ -76,7 +76,7 @@ func bookSub(sub string) func(string) string {
 func buildChecks(exercice string, problems []ledger.Problem, early bool) []closingCheck {
 	var out []closingCheck
 	for _, f := range closingFamilies {
-		if f.codes[0] == problemDeclaration && !early {
+		if f.codes[0] == ProblemDeclaration && !early {
 			continue
 		}
 		c := closingCheck{Label: f.label, FixLabel: f.fixLabel, FixURL: f.fix(exercice)}
@@ -109,7 +109,7 @@ func (a *App) renderClosing(c *gin.Context, status int, declared bool, problems 
 		return
 	}
 	p := &closingPage{Frame: frame, Declared: declared, CRFURL: crfURL(name, "")}
-	in, err := a.closingInput(ctx, cs, name)
+	in, err := a.ClosingInput(ctx, cs, name)
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -127,13 +127,13 @@ func (a *App) renderClosing(c *gin.Context, status int, declared bool, problems 
 		}
 	}
 	if !frame.Closed {
-		p.Early = ledger.ClosingEarly(in.Exercice, a.now().In(paris))
+		p.Early = ledger.ClosingEarly(in.Exercice, a.Now().In(Paris))
 		if problems == nil {
-			problems = a.closingProblems(in, declared)
+			problems = a.ClosingProblems(in, declared)
 		}
 		p.Problems = problems
 		p.Checks = buildChecks(name, problems, p.Early)
-		p.Ready = len(problems) == 0 || (len(problems) == 1 && problems[0].Code == problemDeclaration)
+		p.Ready = len(problems) == 0 || (len(problems) == 1 && problems[0].Code == ProblemDeclaration)
 	}
 	a.render.HTML(c, status, "cloture", a.page(c, frame.Title+" "+name, p))
 }
@@ -143,7 +143,7 @@ func (a *App) renderClosing(c *gin.Context, status int, declared bool, problems 
 func (a *App) createClosing(c *gin.Context) {
 	cs, ex := coopScope(c), c.Param("ex")
 	declared := c.PostForm("declaration") == "1"
-	problems, err := a.closeBook(c.Request.Context(), cs, ex, declared)
+	problems, err := a.CloseBook(c.Request.Context(), cs, ex, declared)
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -221,7 +221,7 @@ func (a *App) reopenStaffExercice(c *gin.Context) {
 		return
 	}
 	name, reason := c.Param("ex"), c.PostForm("motif")
-	if err := a.reopenBook(c.Request.Context(), cs, name, reason); err != nil {
+	if err := a.ReopenBook(c.Request.Context(), cs, name, reason); err != nil {
 		msg, ok := fault.Message(err)
 		if !ok {
 			a.fail(c, err)

@@ -20,7 +20,7 @@ import (
 // `retkoop report ad`).
 
 type consolidationPage struct {
-	*consolidation
+	*Consolidation
 	Exercice string
 	Coverage int // per cent of the AD's coops included
 	Chart    template.HTML
@@ -47,7 +47,7 @@ func (a *App) showConsolidation(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	cons, err := a.consolidate(ctx, ad, ex)
+	cons, err := a.Consolidate(ctx, ad, ex)
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -58,11 +58,11 @@ func (a *App) showConsolidation(c *gin.Context) {
 		return
 	}
 	var svg bytes.Buffer
-	if err := a.campaignProgress(ctx, ad, camp, &svg); err != nil {
+	if err := a.CampaignProgress(ctx, ad, camp, &svg); err != nil {
 		a.fail(c, err)
 		return
 	}
-	p := &consolidationPage{consolidation: cons, Exercice: ex,
+	p := &consolidationPage{Consolidation: cons, Exercice: ex,
 		// The SVG is written by report.ProgressSVG, every text escaped.
 		Chart: template.HTML(svg.String())} // #nosec G203
 	if cons.C.Coops > 0 {
@@ -93,22 +93,22 @@ func (a *App) exportConsolidation(c *gin.Context) {
 		return
 	}
 	format := c.DefaultQuery("format", "xlsx")
-	ctype, ok := consolidatedFormats[format]
+	ctype, ok := ConsolidatedFormats[format]
 	if !ok {
 		a.fail(c, fault.Invalidf("Format « %s » inconnu : json, xlsx ou csv.", format))
 		return
 	}
-	cons, err := a.consolidate(c.Request.Context(), adScope(c), ex)
+	cons, err := a.Consolidate(c.Request.Context(), adScope(c), ex)
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
 	var b bytes.Buffer
-	if err := writeConsolidated(&b, cons, format); err != nil {
+	if err := WriteConsolidated(&b, cons, format); err != nil {
 		a.fail(c, err)
 		return
 	}
-	c.Header("Content-Disposition", `attachment; filename="`+consolidatedFileName(cons.AD.Code, ex, format)+`"`)
+	c.Header("Content-Disposition", `attachment; filename="`+ConsolidatedFileName(cons.AD.Code, ex, format)+`"`)
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, ctype, b.Bytes())
 }
@@ -128,7 +128,7 @@ func (a *App) showProgressChart(c *gin.Context) {
 		return
 	}
 	var b bytes.Buffer
-	if err := a.campaignProgress(ctx, ad, camp, &b); err != nil {
+	if err := a.CampaignProgress(ctx, ad, camp, &b); err != nil {
 		a.fail(c, err)
 		return
 	}

@@ -72,7 +72,7 @@ func (a *App) loadCoopAccess(ctx context.Context, ad *store.ADScope, coopID int6
 
 // mandataireOf returns the coop's mandataire login.
 func (a *App) mandataireOf(ctx context.Context, co *store.Coop) (*store.User, error) {
-	u, err := a.db.Auth().UserByLogin(ctx, co.UAI)
+	u, err := a.DB.Auth().UserByLogin(ctx, co.UAI)
 	if err != nil || u.CoopID == nil || *u.CoopID != co.ID {
 		return nil, fault.Invalidf("Cette coopérative n'a pas de compte mandataire.")
 	}
@@ -103,15 +103,15 @@ func (a *App) issueLetters(ctx context.Context, c *gin.Context, coops []*store.C
 			return nil, err
 		}
 		pw := auth.Generate(12)
-		hash, err := auth.HashWith(pw, a.hashParams)
+		hash, err := auth.HashWith(pw, a.HashParams)
 		if err != nil {
 			return nil, err
 		}
-		if err := a.db.Auth().SetPassword(ctx, u.ID, hash, true, &actor); err != nil {
+		if err := a.DB.Auth().SetPassword(ctx, u.ID, hash, true, &actor); err != nil {
 			return nil, err
 		}
 		letters = append(letters, report.Letter{ADName: info.Name, CoopName: co.Name, UAI: co.UAI, Identifier: u.Login,
-			Password: pw, SiteURL: a.cfg.BaseURL.String(), Deadline: deadline})
+			Password: pw, SiteURL: a.Cfg.BaseURL.String(), Deadline: deadline})
 	}
 	return letters, nil
 }
@@ -119,8 +119,8 @@ func (a *App) issueLetters(ctx context.Context, c *gin.Context, coops []*store.C
 // letterDeadline is the deadline a letter announces: the campaign being
 // collected, or, once its deadline has passed, the next one.
 func (a *App) letterDeadline(ctx context.Context, ad *store.ADScope) (time.Time, error) {
-	now := a.now()
-	for _, ex := range []string{campaignExercice(now), a.exerciceInProgress()} {
+	now := a.Now()
+	for _, ex := range []string{CampaignExercice(now), a.exerciceInProgress()} {
 		camp, err := ad.Campaign(ctx, ex)
 		if err != nil {
 			return time.Time{}, err
@@ -190,7 +190,7 @@ func (a *App) createPasswordLetters(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	a.sendLetters(c, "mots-de-passe-"+a.now().In(paris).Format("2006-01-02")+".pdf", letters)
+	a.sendLetters(c, "mots-de-passe-"+a.Now().In(Paris).Format("2006-01-02")+".pdf", letters)
 }
 
 // createAccessMail puts in the outbox, for the coop's mandataire, a link to
@@ -222,16 +222,16 @@ func (a *App) queueAccessMail(ctx context.Context, cs *store.CoopScope, co *stor
 	if u.Email == "" {
 		return fault.Invalidf("La coopérative n'a pas d'adresse e-mail de mandataire : imprimez un courrier.")
 	}
-	m, err := a.newMailer()
+	m, err := a.NewMailer()
 	if err != nil {
 		return err
 	}
-	s, err := m.sender(ctx, co.ADID)
+	s, err := m.Sender(ctx, co.ADID)
 	if err != nil {
 		return err
 	}
-	err = a.db.Auth().CreatePasswordReset(ctx, u, accessLinkTTL, func(token string) (store.OutboxMail, error) {
-		out, err := m.compose(s, accessMail, mailpkg.ResetView{Name: u.Name, Login: u.Login,
+	err = a.DB.Auth().CreatePasswordReset(ctx, u, accessLinkTTL, func(token string) (store.OutboxMail, error) {
+		out, err := m.Compose(s, accessMail, mailpkg.ResetView{Name: u.Name, Login: u.Login,
 			Path: "/reinitialiser/" + token, Validity: "7 jours"})
 		out.Kind, out.To = store.MailPasswordReset, u.Email
 		out.Detail = "Lien d'accès à retkoop (" + u.Login + ")"

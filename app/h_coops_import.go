@@ -44,7 +44,7 @@ func (a *App) showCoopsImport(c *gin.Context) {
 
 // exerciceInProgress is the exercice in progress, whose opening balances an
 // import sets by default (as the CLI does).
-func (a *App) exerciceInProgress() string { return ledger.ExerciceFor(a.now().In(paris)).String() }
+func (a *App) exerciceInProgress() string { return ledger.ExerciceFor(a.Now().In(Paris)).String() }
 
 // createCoopsImport previews an uploaded file, or imports the previewed
 // file when the admin confirms.
@@ -69,7 +69,7 @@ func (a *App) createCoopsImport(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	rows, lines, err := parseCoopsLines(bytes.NewReader(raw))
+	rows, lines, err := ParseCoopsLines(bytes.NewReader(raw))
 	if err != nil {
 		a.importFailed(c, p, importProblems(err))
 		return
@@ -95,7 +95,7 @@ func (a *App) createCoopsImport(c *gin.Context) {
 		a.render.HTML(c, http.StatusOK, "staff_coops_import", a.page(c, "Importer des coopératives", p))
 		return
 	}
-	if err := a.db.System().SeedChart(ctx, ad.ID(), SeedChart()); err != nil {
+	if err := a.DB.System().SeedChart(ctx, ad.ID(), SeedChart()); err != nil {
 		a.fail(c, err)
 		return
 	}

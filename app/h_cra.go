@@ -144,7 +144,7 @@ func (a *App) updateCRA(c *gin.Context) {
 		a.renderCRA(c, http.StatusUnprocessableEntity, ex, newCRAView(&typed, craURL(ex), errs))
 		return
 	}
-	if err := a.saveCRA(ctx, cs, ex, answers, submit); err != nil {
+	if err := a.SaveCRA(ctx, cs, ex, answers, submit); err != nil {
 		a.fail(c, err)
 		return
 	}

@@ -86,10 +86,10 @@ func (a *App) loadCRFPage(ctx context.Context, cs *store.CoopScope, r *store.CRF
 	}
 	if p.KeepsBook {
 		var err error
-		if p.Rapprochement, err = a.crfRapprochement(ctx, cs, r); err != nil {
+		if p.Rapprochement, err = a.CRFRapprochement(ctx, cs, r); err != nil {
 			return nil, err
 		}
-		if p.Cash, err = crfCashCount(ctx, cs, r.Exercice); err != nil {
+		if p.Cash, err = CRFCashCount(ctx, cs, r.Exercice); err != nil {
 			return nil, err
 		}
 	}
@@ -102,14 +102,14 @@ func (a *App) loadCRFPage(ctx context.Context, cs *store.CoopScope, r *store.CRF
 	}
 	p.CanValidate = r.State.Status == store.CRFDraft && len(r.Problems) == 0
 	p.CanValidateSubsidies = r.State.Frozen() && !r.State.SubsidiesValidated()
-	p.QuitusReady = quitusReady(r) == nil
+	p.QuitusReady = QuitusReady(r) == nil
 	return p, nil
 }
 
 // createCRFValidation is the mandataire validating the CRF.
 func (a *App) createCRFValidation(c *gin.Context) {
 	ex := c.Param("ex")
-	if err := a.validateCRF(c.Request.Context(), coopScope(c), ex); err != nil {
+	if err := a.ValidateCRF(c.Request.Context(), coopScope(c), ex); err != nil {
 		a.fail(c, err)
 		return
 	}
@@ -120,7 +120,7 @@ func (a *App) createCRFValidation(c *gin.Context) {
 // subventions.
 func (a *App) createSubsidiesValidation(c *gin.Context) {
 	ex := c.Param("ex")
-	if err := a.validateSubsidies(c.Request.Context(), coopScope(c), ex); err != nil {
+	if err := a.ValidateSubsidies(c.Request.Context(), coopScope(c), ex); err != nil {
 		a.fail(c, err)
 		return
 	}
@@ -136,7 +136,7 @@ func (a *App) exportCRF(c *gin.Context) {
 func (a *App) sendCRF(c *gin.Context, cs *store.CoopScope) {
 	ctx := c.Request.Context()
 	format := c.DefaultQuery("format", "pdf")
-	ctype, ok := crfFormats[format]
+	ctype, ok := CRFFormats[format]
 	if !ok {
 		a.fail(c, fault.Invalidf("Format « %s » inconnu : pdf, xlsx, csv ou json.", format))
 		return
@@ -147,11 +147,11 @@ func (a *App) sendCRF(c *gin.Context, cs *store.CoopScope) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := a.writeCRF(ctx, cs, r, format, &buf); err != nil {
+	if err := a.WriteCRF(ctx, cs, r, format, &buf); err != nil {
 		a.fail(c, err)
 		return
 	}
-	a.sendFile(c, ctype, crfFileName("crf", r.Coop.UAI, r.Exercice.Name, format), buf.Bytes())
+	a.sendFile(c, ctype, CRFFileName("crf", r.Coop.UAI, r.Exercice.Name, format), buf.Bytes())
 }
 
 // showQuitusPDF downloads the pre-filled "Commission de contrôle des
@@ -164,11 +164,11 @@ func (a *App) showQuitusPDF(c *gin.Context) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := a.writeQuitus(ctx, cs, r, &buf); err != nil {
+	if err := a.WriteQuitus(ctx, cs, r, &buf); err != nil {
 		a.fail(c, err)
 		return
 	}
-	a.sendFile(c, "application/pdf", crfFileName("quitus", r.Coop.UAI, r.Exercice.Name, "pdf"), buf.Bytes())
+	a.sendFile(c, "application/pdf", CRFFileName("quitus", r.Coop.UAI, r.Exercice.Name, "pdf"), buf.Bytes())
 }
 
 // sendFile answers a generated document as an attachment that is never

@@ -14,7 +14,7 @@ import (
 )
 
 // docs is the document store under the data directory.
-func (a *App) docs() *docstore.Store { return docstore.New(a.cfg.DataDir, a.cfg.MaxAttachment) }
+func (a *App) Docs() *docstore.Store { return docstore.New(a.Cfg.DataDir, a.Cfg.MaxAttachment) }
 
 func (a *App) showCoopDocument(c *gin.Context) { a.serveDocument(c, coopScope(c)) }
 
@@ -40,7 +40,7 @@ func (a *App) serveDocument(c *gin.Context, cs *store.CoopScope) {
 		a.fail(c, err)
 		return
 	}
-	f, err := a.docs().Open(doc.SHA256)
+	f, err := a.Docs().Open(doc.SHA256)
 	if err != nil {
 		a.fail(c, fmt.Errorf("serve document %d: %w", id, err))
 		return

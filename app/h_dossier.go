@@ -64,7 +64,7 @@ func (a *App) coopDossier(c *gin.Context, cs *store.CoopScope) (*dossierView, er
 func (a *App) createDossierDocument(c *gin.Context) {
 	ctx := c.Request.Context()
 	cs, ex := coopScope(c), c.Param("ex")
-	item, err := documentItem(c.Param("item"))
+	item, err := DocumentItem(c.Param("item"))
 	if err == nil {
 		_, _, err = cs.Dossier(ctx, ex) // a foreign or unknown exercice is a 404 before any byte is read
 	}
@@ -80,7 +80,7 @@ func (a *App) createDossierDocument(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	r, err := a.receiveFile(ctx, cs, ex, item, workflow.SourceWeb, up.Stored, up.Name)
+	r, err := a.ReceiveFile(ctx, cs, ex, item, workflow.SourceWeb, up.Stored, up.Name)
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -123,9 +123,9 @@ func (a *App) createCorrectionAnswer(c *gin.Context) {
 		a.fail(c, fault.ErrNotFound)
 		return
 	}
-	stamp, err := a.stamp(ctx, cs, "")
+	stamp, err := a.Stamp(ctx, cs, "")
 	if err == nil {
-		_, err = a.dossierEvent(ctx, cs, ex, workflow.CorrectionAnswered{Stamp: stamp, CorrectionID: id, Answer: c.PostForm("reponse")})
+		_, err = a.DossierEvent(ctx, cs, ex, workflow.CorrectionAnswered{Stamp: stamp, CorrectionID: id, Answer: c.PostForm("reponse")})
 	}
 	if err != nil {
 		a.fail(c, err)

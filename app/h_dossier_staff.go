@@ -71,7 +71,7 @@ func (a *App) staffApply(ctx context.Context, cs *store.CoopScope, ex string, bu
 	if _, _, err := cs.Dossier(ctx, ex); err != nil {
 		return err
 	}
-	stamp, err := a.stamp(ctx, cs, "")
+	stamp, err := a.Stamp(ctx, cs, "")
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func (a *App) staffApply(ctx context.Context, cs *store.CoopScope, ex string, bu
 	if err != nil {
 		return err
 	}
-	_, err = a.dossierEvent(ctx, cs, ex, ev)
+	_, err = a.DossierEvent(ctx, cs, ex, ev)
 	return err
 }
 
@@ -138,7 +138,7 @@ func (a *App) createPostalDocument(c *gin.Context) {
 		return
 	}
 	ex := c.Param("ex")
-	item, err := documentItem(c.Param("item"))
+	item, err := DocumentItem(c.Param("item"))
 	if err == nil {
 		_, _, err = cs.Dossier(ctx, ex)
 	}
@@ -154,7 +154,7 @@ func (a *App) createPostalDocument(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	r, err := a.receiveFile(ctx, cs, ex, item, workflow.SourcePoste, up.Stored, up.Name)
+	r, err := a.ReceiveFile(ctx, cs, ex, item, workflow.SourcePoste, up.Stored, up.Name)
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -172,18 +172,18 @@ func (a *App) postalReceipt(ctx context.Context, cs *store.CoopScope, ex string,
 	if err != nil {
 		return stored, "", err
 	}
-	stamp, err := a.stamp(ctx, cs, workflow.SourcePoste)
+	stamp, err := a.Stamp(ctx, cs, workflow.SourcePoste)
 	if err != nil {
 		return stored, "", err
 	}
-	at := stamp.At.In(paris)
-	pdf := notePDF("Document reçu par courrier", []string{
+	at := stamp.At.In(Paris)
+	pdf := NotePDF("Document reçu par courrier", []string{
 		co.Name + " (" + co.UAI + ")",
 		"Exercice " + ex + " — " + item.Label(),
 		"Reçu par courrier, enregistré le " + at.Format("02/01/2006 à 15:04:05") + " par " + stamp.By + ".",
 		"L'original papier est conservé par l'AD.",
 	})
-	stored, err = a.docs().Put(bytes.NewReader(pdf))
+	stored, err = a.Docs().Put(bytes.NewReader(pdf))
 	if err != nil {
 		return stored, "", fmt.Errorf("postal receipt: %w", err)
 	}

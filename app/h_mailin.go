@@ -147,7 +147,7 @@ func (a *App) showMailFile(c *gin.Context) {
 		a.fail(c, fault.ErrNotFound) // a refused file was not kept
 		return
 	}
-	f, err := a.docs().Open(at.SHA256)
+	f, err := a.Docs().Open(at.SHA256)
 	if err != nil {
 		a.fail(c, fault.ErrNotFound)
 		return

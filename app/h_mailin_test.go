@@ -259,7 +259,7 @@ func TestMailboxSettings(t *testing.T) {
 		t.Errorf("settings page shows the password or not the mailbox:\n%s", b)
 	}
 	// The app's mailbox replaces RETKOOP_IMAP_URL for the AD.
-	boxes, err := f.app.mailboxes(context.Background())
+	boxes, err := f.app.Mailboxes(context.Background())
 	if err != nil || len(boxes) != 1 || boxes[0].box.Addr != "imap.occe31.example:993" || boxes[0].box.Processed != "Classés" || boxes[0].box.Password != "TrèsSecret" {
 		t.Fatalf("mailboxes = %+v, %v", boxes, err)
 	}
@@ -267,7 +267,7 @@ func TestMailboxSettings(t *testing.T) {
 	if res := admin.post("/ad/courrier/boite", url.Values{"url": {""}, "traites": {"Classés"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save without url: %d", res.StatusCode)
 	}
-	if boxes, _ := f.app.mailboxes(context.Background()); len(boxes) != 0 {
+	if boxes, _ := f.app.Mailboxes(context.Background()); len(boxes) != 0 {
 		t.Errorf("suspended mailbox still polled: %+v", boxes)
 	}
 	scope, _ := f.db.ForAD(context.Background(), f.adA.ID, nil)

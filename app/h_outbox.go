@@ -53,13 +53,13 @@ type mailRow struct {
 
 func (a *App) mailRow(m store.Mail) mailRow {
 	r := mailRow{Mail: m, KindLabel: kindLabel(m.Kind), Masked: m.Kind == store.MailPasswordReset}
-	at := func(t time.Time) string { return t.In(paris).Format("02/01/2006 à 15:04") }
+	at := func(t time.Time) string { return t.In(Paris).Format("02/01/2006 à 15:04") }
 	switch {
 	case m.Status == store.MailSent:
 		r.State, r.Status = "envoye", "Envoyé le "+at(m.SentAt)
 	case m.Status == store.MailFailed:
 		r.State, r.Status = "echec", "Échec définitif : "+m.LastError
-	case !a.smtpConfigured():
+	case !a.SMTPConfigured():
 		r.State, r.Status = "non-envoye", "Non envoyé : aucun serveur SMTP configuré"
 	case m.Attempts > 0:
 		r.State = "en-attente"
@@ -98,7 +98,7 @@ func (a *App) showOutbox(c *gin.Context) {
 	ctx := c.Request.Context()
 	ad := adScope(c)
 	v := outboxPage{Status: c.Query("statut"), Kind: c.Query("type"), Q: strings.TrimSpace(c.Query("q")),
-		Kinds: mailKinds, SMTP: a.smtpConfigured(),
+		Kinds: mailKinds, SMTP: a.SMTPConfigured(),
 		Statuses: []mailChoice{{store.MailQueued, "En attente"}, {store.MailSent, "Envoyés"}, {store.MailFailed, "En échec"}}}
 	switch v.Status {
 	case "", store.MailQueued, store.MailSent, store.MailFailed:

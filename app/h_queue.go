@@ -48,7 +48,7 @@ func (a *App) loadQueueContext(c *gin.Context, v url.Values) (*queueContext, err
 		return nil, err
 	}
 	qc := &queueContext{ex: ex, camp: camp, wc: wc}
-	qc.overdue = workflow.Late(workflow.NewDossier(0, camp.ID, true), wc, a.now())
+	qc.overdue = workflow.Late(workflow.NewDossier(0, camp.ID, true), wc, a.Now())
 	qc.query = store.QueueQuery{Campaign: camp, Viewer: currentUser(c).ID, Overdue: qc.overdue, Query: queue.Parse(v)}
 	return qc, nil
 }
@@ -64,7 +64,7 @@ func (a *App) showQueue(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	p, err := newQueuePage(qc.ex, qc.camp, qc.wc, a.now(), qc.query.Query, res)
+	p, err := newQueuePage(qc.ex, qc.camp, qc.wc, a.Now(), qc.query.Query, res)
 	if err != nil {
 		a.fail(c, err)
 		return
@@ -231,7 +231,7 @@ func (a *App) exportQueue(c *gin.Context) {
 	w.Comma, w.UseCRLF = ';', true
 	_ = w.Write([]string{"uai", "nom", "commune", "tenue", "statut", "complet", "manquants", "corrections_en_attente",
 		"a_examiner", "jours_de_retard", "derniere_activite"})
-	days := workflow.DaysLate(workflow.NewDossier(0, 0, true), qc.wc, a.now())
+	days := workflow.DaysLate(workflow.NewDossier(0, 0, true), qc.wc, a.Now())
 	for _, r := range rows {
 		late := 0
 		if queue.Late(workflow.DossierStatus(r.Status), qc.overdue) {
@@ -244,7 +244,7 @@ func (a *App) exportQueue(c *gin.Context) {
 		}
 		activity := ""
 		if !r.LastActivity.IsZero() {
-			activity = r.LastActivity.In(paris).Format("2006-01-02 15:04")
+			activity = r.LastActivity.In(Paris).Format("2006-01-02 15:04")
 		}
 		_ = w.Write([]string{r.UAI, csvText(r.Name), csvText(r.Commune), r.BookMode, r.Status, strconv.Itoa(r.Score), strings.Join(names, ","),
 			strconv.Itoa(r.OpenCorrections), strconv.Itoa(r.Unreviewed), strconv.Itoa(late), activity})

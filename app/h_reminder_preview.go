@@ -60,15 +60,15 @@ func (a *App) previewReminder(c *gin.Context, cs *store.CoopScope, exercice stri
 		v.Complete = true
 		return v, wc, nil
 	}
-	m, err := a.newMailer()
+	m, err := a.NewMailer()
 	if err != nil {
 		return nil, workflow.Campaign{}, err
 	}
-	out, content, err := m.reminderMail(ctx, co, wc, d, workflow.Late(d, wc, a.now()))
+	out, content, err := m.ReminderMail(ctx, co, wc, d, workflow.Late(d, wc, a.Now()))
 	if err != nil {
 		return nil, workflow.Campaign{}, err
 	}
-	out.Detail = reminderDetail("manuelle", content)
+	out.Detail = ReminderDetail("manuelle", content)
 	v.Mail = out
 	for _, k := range content.MissingKeys() {
 		v.Missing = append(v.Missing, string(k))

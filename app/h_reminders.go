@@ -42,7 +42,7 @@ func (a *App) staffExercice(c *gin.Context) (string, error) {
 		ex = strings.TrimSpace(c.PostForm("exercice"))
 	}
 	if ex == "" {
-		return campaignExercice(a.now()), nil
+		return CampaignExercice(a.Now()), nil
 	}
 	if _, err := workflow.ParseExercice(ex); err != nil {
 		return "", fault.User(err)
@@ -64,7 +64,7 @@ func (a *App) loadReminders(c *gin.Context) (*remindersPage, bool) {
 		return nil, false
 	}
 	v := &remindersPage{Exercice: ex, Campaign: camp, Rules: camp.Rules, Deadline: camp.Deadline,
-		Admin: currentUser(c).Role == store.RoleAdmin, Saved: c.Query("ok") == "1", SMTP: a.smtpConfigured()}
+		Admin: currentUser(c).Role == store.RoleAdmin, Saved: c.Query("ok") == "1", SMTP: a.SMTPConfigured()}
 	if wc, err := camp.Workflow(); err == nil {
 		v.Schedule = workflow.Schedule(wc, wc.Deadline.AddDate(0, 2, 0))
 	}
@@ -76,12 +76,12 @@ func (a *App) loadReminders(c *gin.Context) (*remindersPage, bool) {
 		a.fail(c, err)
 		return nil, false
 	}
-	m, err := a.newMailer()
+	m, err := a.NewMailer()
 	if err != nil {
 		a.fail(c, err)
 		return nil, false
 	}
-	s, err := m.sender(ctx, ad.ID())
+	s, err := m.Sender(ctx, ad.ID())
 	if err != nil {
 		a.fail(c, err)
 		return nil, false

@@ -48,13 +48,13 @@ func (a *App) showForgotPassword(c *gin.Context) {
 // address.
 func (a *App) createPasswordReset(c *gin.Context) {
 	form := forgotForm{Identifiant: strings.TrimSpace(c.PostForm("identifiant"))}
-	login := normalizeLogin(form.Identifiant)
+	login := NormalizeLogin(form.Identifiant)
 	if login == "" {
 		form.Error = "Saisissez votre identifiant (UAI de l'école ou adresse e-mail)."
 		a.render.HTML(c, http.StatusUnprocessableEntity, "password_forgot", a.page(c, "Mot de passe oublié", form))
 		return
 	}
-	now, ip := a.now(), c.ClientIP()
+	now, ip := a.Now(), c.ClientIP()
 	for _, k := range []struct {
 		th  *auth.Throttle
 		key string
@@ -69,7 +69,7 @@ func (a *App) createPasswordReset(c *gin.Context) {
 	start := time.Now()
 	if err := a.queuePasswordReset(c.Request.Context(), login); err != nil {
 		// Logged, not shown: the answer must not tell whether the account exists.
-		a.log.Error("password reset", "request_id", c.GetString(ctxReqID), "error", err)
+		a.Log.Error("password reset", "request_id", c.GetString(ctxReqID), "error", err)
 	}
 	select {
 	case <-time.After(resetAnswerFloor - time.Since(start)):
@@ -82,27 +82,27 @@ func (a *App) createPasswordReset(c *gin.Context) {
 // queuePasswordReset stores a token for login and queues its mail, when
 // login names an enabled account of an AD or a coop with an address.
 func (a *App) queuePasswordReset(ctx context.Context, login string) error {
-	u, err := a.db.Auth().UserByLogin(ctx, login)
+	u, err := a.DB.Auth().UserByLogin(ctx, login)
 	if errors.Is(err, fault.ErrNotFound) {
 		return nil
 	}
 	if err != nil || u.Disabled || u.Email == "" {
 		return err
 	}
-	adID, _, ok, err := a.db.Auth().MailTenant(ctx, u)
+	adID, _, ok, err := a.DB.Auth().MailTenant(ctx, u)
 	if err != nil || !ok {
 		return err // a national admin has no AD to write from: `retkoop user password`
 	}
-	m, err := a.newMailer()
+	m, err := a.NewMailer()
 	if err != nil {
 		return err
 	}
-	s, err := m.sender(ctx, adID)
+	s, err := m.Sender(ctx, adID)
 	if err != nil {
 		return err
 	}
-	return a.db.Auth().CreatePasswordReset(ctx, u, resetTTL, func(token string) (store.OutboxMail, error) {
-		out, err := m.compose(s, mail.PasswordReset, mail.ResetView{Name: u.Name, Login: u.Login,
+	return a.DB.Auth().CreatePasswordReset(ctx, u, resetTTL, func(token string) (store.OutboxMail, error) {
+		out, err := m.Compose(s, mail.PasswordReset, mail.ResetView{Name: u.Name, Login: u.Login,
 			Path: "/reinitialiser/" + token, Validity: "1 heure"})
 		out.Kind, out.To = store.MailPasswordReset, u.Email
 		out.Detail = "Lien de réinitialisation du mot de passe (" + u.Login + ")"
@@ -115,7 +115,7 @@ func (a *App) queuePasswordReset(ctx context.Context, login string) error {
 func (a *App) showPasswordReset(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 	token := c.Param("token")
-	u, err := a.db.Auth().PasswordResetUser(c.Request.Context(), token)
+	u, err := a.DB.Auth().PasswordResetUser(c.Request.Context(), token)
 	if err != nil {
 		a.resetInvalid(c, err)
 		return
@@ -129,7 +129,7 @@ func (a *App) updatePasswordReset(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 	ctx := c.Request.Context()
 	token := c.Param("token")
-	u, err := a.db.Auth().PasswordResetUser(ctx, token)
+	u, err := a.DB.Auth().PasswordResetUser(ctx, token)
 	if err != nil {
 		a.resetInvalid(c, err)
 		return
@@ -145,12 +145,12 @@ func (a *App) updatePasswordReset(c *gin.Context) {
 		a.render.HTML(c, http.StatusUnprocessableEntity, "password_reset", a.page(c, "Nouveau mot de passe", form))
 		return
 	}
-	hash, err := auth.HashWith(next, a.hashParams)
+	hash, err := auth.HashWith(next, a.HashParams)
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	if _, err := a.db.Auth().RedeemPasswordReset(ctx, token, hash); err != nil {
+	if _, err := a.DB.Auth().RedeemPasswordReset(ctx, token, hash); err != nil {
 		a.resetInvalid(c, err)
 		return
 	}

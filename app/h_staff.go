@@ -100,10 +100,10 @@ func (a *App) updateStaffCoop(c *gin.Context) {
 	if !ok {
 		return
 	}
-	f := coopFields{Name: c.PostForm("nom"), Address: c.PostForm("adresse"), PostalCode: c.PostForm("code_postal"),
+	f := CoopFields{Name: c.PostForm("nom"), Address: c.PostForm("adresse"), PostalCode: c.PostForm("code_postal"),
 		Commune: c.PostForm("commune"), IBAN: c.PostForm("iban"), MandataireName: c.PostForm("mandataire"),
 		MandataireEmail: c.PostForm("email"), Status: c.PostForm("statut"), BookMode: c.PostForm("tenue")}
-	p, errs := f.validate()
+	p, errs := f.Validate()
 	if len(errs) > 0 {
 		v.Errors = errs
 		// Show what was typed, not the stored values.
@@ -128,19 +128,19 @@ func (a *App) createCoopPassword(c *gin.Context) {
 	if !ok {
 		return
 	}
-	u, err := a.db.Auth().UserByLogin(ctx, v.Coop.UAI)
+	u, err := a.DB.Auth().UserByLogin(ctx, v.Coop.UAI)
 	if err != nil || u.CoopID == nil || *u.CoopID != cs.ID() {
 		a.fail(c, fault.Invalidf("Cette coopérative n'a pas de compte mandataire."))
 		return
 	}
 	pw := auth.Generate(12)
-	hash, err := auth.HashWith(pw, a.hashParams)
+	hash, err := auth.HashWith(pw, a.HashParams)
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
 	actor := currentUser(c).ID
-	if err := a.db.Auth().SetPassword(ctx, u.ID, hash, true, &actor); err != nil {
+	if err := a.DB.Auth().SetPassword(ctx, u.ID, hash, true, &actor); err != nil {
 		a.fail(c, err)
 		return
 	}
@@ -184,7 +184,7 @@ func (a *App) createStaff(c *gin.Context) {
 	}
 	if v.Error == "" {
 		pw := auth.Generate(12)
-		hash, err := auth.HashWith(pw, a.hashParams)
+		hash, err := auth.HashWith(pw, a.HashParams)
 		if err != nil {
 			a.fail(c, err)
 			return

@@ -55,13 +55,13 @@ func (a *App) createStaffPassword(c *gin.Context) {
 		return
 	}
 	pw := auth.Generate(12)
-	hash, err := auth.HashWith(pw, a.hashParams)
+	hash, err := auth.HashWith(pw, a.HashParams)
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
 	actor := currentUser(c).ID
-	if err := a.db.Auth().SetPassword(ctx, u.ID, hash, true, &actor); err != nil {
+	if err := a.DB.Auth().SetPassword(ctx, u.ID, hash, true, &actor); err != nil {
 		a.fail(c, err)
 		return
 	}

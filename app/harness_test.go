@@ -71,7 +71,7 @@ func newWorldOn(t *testing.T, db *store.DB) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.hashParams = cheapHash
+	a.HashParams = cheapHash
 	w := &world{t: t, app: a, db: db, pw: map[string]string{}}
 	sys := db.System()
 	w.adA, _ = sys.EnsureAD(ctx, "31", "OCCE 31")
@@ -148,7 +148,7 @@ func (w *world) anon() *client {
 func (w *world) login(login string) *client {
 	w.t.Helper()
 	c := w.anon()
-	pw := w.pw[normalizeLogin(login)]
+	pw := w.pw[NormalizeLogin(login)]
 	res := c.post("/connexion", url.Values{"identifiant": {login}, "mot_de_passe": {pw}})
 	if res.StatusCode != http.StatusSeeOther {
 		w.t.Fatalf("login %s: status %d", login, res.StatusCode)

@@ -56,7 +56,7 @@ func (w *world) victimDocument() int64 {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	st, err := w.app.docs().Put(strings.NewReader("%PDF-1.4\n% Victime Bêta 0700001L\n%%EOF\n"))
+	st, err := w.app.Docs().Put(strings.NewReader("%PDF-1.4\n% Victime Bêta 0700001L\n%%EOF\n"))
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -14,15 +14,15 @@ import (
 
 // mailer composes the outbound mails of one request or one scheduler pass:
 // the parsed mail templates and the sender identity of each AD met.
-type mailer struct {
+type Mailer struct {
 	a       *App
 	tpl     *mail.Templates
-	senders map[int64]*sender
+	senders map[int64]*Sender
 }
 
 // sender is an AD as the author of mail: its identity in the text, its
 // From header, and the mailbox whose replies mail-in files.
-type sender struct {
+type Sender struct {
 	adID     int64
 	identity mail.Identity
 	from     string
@@ -31,16 +31,16 @@ type sender struct {
 
 // newMailer parses the mail templates (a few hundred microseconds: done
 // once per request or per scheduler pass, not per mail).
-func (a *App) newMailer() (*mailer, error) {
+func (a *App) NewMailer() (*Mailer, error) {
 	sub, err := fs.Sub(templates.FS, "mail")
 	if err != nil {
 		return nil, fmt.Errorf("mail templates: %w", err)
 	}
-	tpl, err := mail.Load(sub, a.cfg.BaseURL)
+	tpl, err := mail.Load(sub, a.Cfg.BaseURL)
 	if err != nil {
 		return nil, err
 	}
-	return &mailer{a: a, tpl: tpl, senders: map[int64]*sender{}}, nil
+	return &Mailer{a: a, tpl: tpl, senders: map[int64]*Sender{}}, nil
 }
 
 // sender returns the AD's identity: its name, its own signature and From
@@ -48,11 +48,11 @@ func (a *App) newMailer() (*mailer, error) {
 // mailbox. The mailbox is the AD's setting; for the default AD (the first
 // created) without one, it is the address of RETKOOP_IMAP_URL (its
 // &address= parameter, or its user when that is an e-mail address).
-func (m *mailer) sender(ctx context.Context, adID int64) (*sender, error) {
+func (m *Mailer) Sender(ctx context.Context, adID int64) (*Sender, error) {
 	if s, ok := m.senders[adID]; ok {
 		return s, nil
 	}
-	scope, err := m.a.db.ForAD(ctx, adID, nil)
+	scope, err := m.a.DB.ForAD(ctx, adID, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -64,18 +64,18 @@ func (m *mailer) sender(ctx context.Context, adID int64) (*sender, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &sender{adID: adID, identity: mail.Identity{Name: ad.Name, Signature: set.Signature},
+	s := &Sender{adID: adID, identity: mail.Identity{Name: ad.Name, Signature: set.Signature},
 		from: set.From, mailbox: set.Mailbox}
 	if s.from == "" {
-		s.from = m.a.cfg.MailFrom
+		s.from = m.a.Cfg.MailFrom
 	}
-	if s.mailbox == "" && m.a.cfg.IMAPURL != "" {
-		first, err := m.a.defaultADID(ctx)
+	if s.mailbox == "" && m.a.Cfg.IMAPURL != "" {
+		first, err := m.a.DefaultADID(ctx)
 		if err != nil {
 			return nil, err
 		}
 		if first == adID {
-			s.mailbox = mail.MailboxFromIMAPURL(m.a.cfg.IMAPURL)
+			s.mailbox = mail.MailboxFromIMAPURL(m.a.Cfg.IMAPURL)
 		}
 	}
 	m.senders[adID] = s
@@ -84,8 +84,8 @@ func (m *mailer) sender(ctx context.Context, adID int64) (*sender, error) {
 
 // defaultADID is the AD that the RETKOOP_* mail variables configure: the
 // first one created.
-func (a *App) defaultADID(ctx context.Context) (int64, error) {
-	ads, err := a.db.System().ADs(ctx)
+func (a *App) DefaultADID(ctx context.Context) (int64, error) {
+	ads, err := a.DB.System().ADs(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -101,7 +101,7 @@ func (a *App) defaultADID(ctx context.Context) (int64, error) {
 // replyTo is the Reply-To of a mail about a coop's dossier: the AD's
 // mailbox with the coop's token (documents+TOKEN@…), so that a reply with
 // attachments is filed by mail-in; without a mailbox, the AD's address.
-func (s *sender) replyTo(secret []byte, coopID, campaignID int64) (addr string, filed bool) {
+func (s *Sender) ReplyTo(secret []byte, coopID, campaignID int64) (addr string, filed bool) {
 	if s.mailbox != "" && len(secret) > 0 {
 		if r := mail.ReplyAddress(s.mailbox, workflow.Token(secret, coopID, campaignID)); r != "" {
 			return r, true
@@ -112,7 +112,7 @@ func (s *sender) replyTo(secret []byte, coopID, campaignID int64) (addr string, 
 
 // compose renders the mail name for the AD into an outbox mail (To, Kind
 // and Key are the caller's).
-func (m *mailer) compose(s *sender, name string, data any) (store.OutboxMail, error) {
+func (m *Mailer) Compose(s *Sender, name string, data any) (store.OutboxMail, error) {
 	c, err := m.tpl.Render(name, s.identity, data)
 	if err != nil {
 		return store.OutboxMail{}, err
@@ -123,19 +123,19 @@ func (m *mailer) compose(s *sender, name string, data any) (store.OutboxMail, er
 // reminderMail composes the reminder of a coop's dossier: exactly the
 // missing items and the open corrections, and the Reply-To that files the
 // answer.
-func (m *mailer) reminderMail(ctx context.Context, co *store.Coop, camp workflow.Campaign, d workflow.Dossier, late bool) (store.OutboxMail, workflow.Reminder, error) {
-	s, err := m.sender(ctx, co.ADID)
+func (m *Mailer) ReminderMail(ctx context.Context, co *store.Coop, camp workflow.Campaign, d workflow.Dossier, late bool) (store.OutboxMail, workflow.Reminder, error) {
+	s, err := m.Sender(ctx, co.ADID)
 	if err != nil {
 		return store.OutboxMail{}, workflow.Reminder{}, err
 	}
 	content := workflow.ReminderContent(d)
-	replyTo, filed := s.replyTo(m.a.cfg.Secret, co.ID, camp.ID)
+	replyTo, filed := s.ReplyTo(m.a.Cfg.Secret, co.ID, camp.ID)
 	v := mail.ReminderView{CoopName: co.Name, UAI: co.UAI, Mandataire: co.MandataireName, Exercice: camp.Exercice,
 		Deadline: camp.Deadline, Late: late, Missing: content.Missing, Corrections: content.Corrections}
 	if filed {
 		v.ReplyTo = replyTo
 	}
-	out, err := m.compose(s, mail.Reminder, v)
+	out, err := m.Compose(s, mail.Reminder, v)
 	if err != nil {
 		return store.OutboxMail{}, workflow.Reminder{}, err
 	}
@@ -144,7 +144,7 @@ func (m *mailer) reminderMail(ctx context.Context, co *store.Coop, camp workflow
 }
 
 // reminderDetail is the staff's one-line summary of a reminder.
-func reminderDetail(rule string, r workflow.Reminder) string {
+func ReminderDetail(rule string, r workflow.Reminder) string {
 	var parts []string
 	for _, it := range r.Missing {
 		parts = append(parts, it.Label)

@@ -36,13 +36,13 @@ type mailbox struct {
 }
 
 // errNoMailbox is the command's error when nothing is configured.
-var errNoMailbox = errors.New("aucune boîte aux lettres à relever : définissez RETKOOP_IMAP_URL " +
+var ErrNoMailbox = errors.New("aucune boîte aux lettres à relever : définissez RETKOOP_IMAP_URL " +
 	"(ex. imaps://documents%40occe31.fr:MOTDEPASSE@imap.example.org/INBOX) ou configurez la boîte de l'AD " +
 	"dans l'application (Courrier reçu → Boîte aux lettres, administrateur de l'AD)")
 
 // mailboxes lists the mailboxes to poll now.
-func (a *App) mailboxes(ctx context.Context) ([]mailbox, error) {
-	sys := a.db.System()
+func (a *App) Mailboxes(ctx context.Context) ([]mailbox, error) {
+	sys := a.DB.System()
 	rows, err := sys.Mailboxes(ctx)
 	if err != nil {
 		return nil, err
@@ -54,26 +54,26 @@ func (a *App) mailboxes(ctx context.Context) ([]mailbox, error) {
 		if !r.Enabled {
 			continue
 		}
-		box, err := parseMailbox(r.URL, r.Processed)
+		box, err := ParseMailbox(r.URL, r.Processed)
 		if err != nil {
 			// One AD's broken setting must not stop the others' mail.
-			a.log.Error("mailbox of the AD ignored", "ad_id", r.ADID, "error", err)
+			a.Log.Error("mailbox of the AD ignored", "ad_id", r.ADID, "error", err)
 			continue
 		}
 		out = append(out, mailbox{adID: r.ADID, box: box, from: "application"})
 	}
-	if a.cfg.IMAPURL != "" {
-		box, err := mailin.ParseURL(a.cfg.IMAPURL)
+	if a.Cfg.IMAPURL != "" {
+		box, err := mailin.ParseURL(a.Cfg.IMAPURL)
 		if err != nil {
 			return nil, fmt.Errorf("RETKOOP_IMAP_URL : %w", err)
 		}
-		adID, err := a.defaultADID(ctx)
+		adID, err := a.DefaultADID(ctx)
 		if err != nil {
 			return nil, err
 		}
 		switch {
 		case adID == 0:
-			a.log.Warn("RETKOOP_IMAP_URL is set but there is no AD yet: mailbox not polled")
+			a.Log.Warn("RETKOOP_IMAP_URL is set but there is no AD yet: mailbox not polled")
 		case !configured[adID]:
 			out = append(out, mailbox{adID: adID, box: box, from: "RETKOOP_IMAP_URL"})
 		}
@@ -94,7 +94,7 @@ func (a *App) mailboxes(ctx context.Context) ([]mailbox, error) {
 
 // parseMailbox reads a configured mailbox URL; processed, when set,
 // overrides the URL's &processed=.
-func parseMailbox(raw, processed string) (mailin.Mailbox, error) {
+func ParseMailbox(raw, processed string) (mailin.Mailbox, error) {
 	box, err := mailin.ParseURL(raw)
 	if err != nil {
 		return mailin.Mailbox{}, err
@@ -109,7 +109,7 @@ func parseMailbox(raw, processed string) (mailin.Mailbox, error) {
 }
 
 // redactURL is a mailbox URL without its password, safe to show and log.
-func redactURL(raw string) string {
+func RedactURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "(adresse illisible)"
@@ -122,22 +122,22 @@ func redactURL(raw string) string {
 
 // poller builds the poller of one mailbox, on the app's database.
 func (a *App) poller(m mailbox) *mailin.Poller {
-	sys := a.db.System()
+	sys := a.DB.System()
 	return &mailin.Poller{
 		Mailbox:       m.box,
 		Directory:     mailDirectory{a: a, in: sys.MailIn(m.adID)},
 		State:         mailState{sys: sys},
 		Sink:          &mailSink{a: a, adID: m.adID, box: m.box},
 		Lease:         mailLease{sys: sys},
-		MaxAttachment: a.cfg.MaxAttachment,
+		MaxAttachment: a.Cfg.MaxAttachment,
 		TempDir:       a.mailTempDir(),
-		Logger:        a.log.With("ad_id", m.adID),
+		Logger:        a.Log.With("ad_id", m.adID),
 	}
 }
 
 // mailTempDir is where messages are spooled: under the data directory, so
 // that it is on the same disk as the documents.
-func (a *App) mailTempDir() string { return filepath.Join(a.cfg.DataDir, "mailin", "tmp") }
+func (a *App) mailTempDir() string { return filepath.Join(a.Cfg.DataDir, "mailin", "tmp") }
 
 // staleSpool is the age after which a spooled message is left over by a
 // process that was killed (a live poller removes its own at once).
@@ -165,7 +165,7 @@ func (a *App) cleanSpool(age time.Duration) error {
 // pollMail runs one pass over every mailbox: retries asked for by the
 // staff are put back first, then every new message is handled; report gets
 // one Result per message. A mailbox that fails does not stop the others.
-func (a *App) pollMail(ctx context.Context, boxes []mailbox, prepare func(*mailin.Poller), report func(mailin.Result)) error {
+func (a *App) PollMail(ctx context.Context, boxes []mailbox, prepare func(*mailin.Poller), report func(mailin.Result)) error {
 	if err := a.cleanSpool(staleSpool); err != nil {
 		return err
 	}
@@ -189,17 +189,17 @@ func (a *App) pollMail(ctx context.Context, boxes []mailbox, prepare func(*maili
 // mailinLoop is the worker of `serve` and `mailin`: a pass every interval
 // until ctx ends. The list of mailboxes is read at every pass, so that a
 // mailbox an admin configures is polled without a restart.
-func (a *App) mailinLoop(interval time.Duration, report func(mailin.Result)) func(context.Context) {
+func (a *App) MailinLoop(interval time.Duration, report func(mailin.Result)) func(context.Context) {
 	return func(ctx context.Context) {
 		t := time.NewTicker(interval)
 		defer t.Stop()
 		for {
-			boxes, err := a.mailboxes(ctx)
+			boxes, err := a.Mailboxes(ctx)
 			if err == nil {
-				err = a.pollMail(ctx, boxes, nil, report)
+				err = a.PollMail(ctx, boxes, nil, report)
 			}
 			if err != nil && ctx.Err() == nil {
-				a.log.Error("mailin pass", "error", err)
+				a.Log.Error("mailin pass", "error", err)
 			}
 			select {
 			case <-ctx.Done():
@@ -213,13 +213,13 @@ func (a *App) mailinLoop(interval time.Duration, report func(mailin.Result)) fun
 // mailinWorkers returns the mail-in loop of `serve`. It always runs: with
 // nothing configured a pass is one query, and a mailbox configured later
 // in the app is picked up without a restart.
-func (a *App) mailinWorkers() []func(context.Context) {
-	return []func(context.Context){a.mailinLoop(a.cfg.IMAPInterval, a.logMailResult)}
+func (a *App) MailinWorkers() []func(context.Context) {
+	return []func(context.Context){a.MailinLoop(a.Cfg.IMAPInterval, a.logMailResult)}
 }
 
 // logMailResult logs a message handled by the poller inside serve.
 func (a *App) logMailResult(r mailin.Result) {
-	a.log.Info("mail handled", "uid", r.UID, "message_id", r.MessageID, "uai", r.UAI, "type", r.Type, "issue", r.Issue, "documents", r.Documents)
+	a.Log.Info("mail handled", "uid", r.UID, "message_id", r.MessageID, "uai", r.UAI, "type", r.Type, "issue", r.Issue, "documents", r.Documents)
 }
 
 // mailDirectory answers mailin's "who sent this?" within one AD.
@@ -236,7 +236,7 @@ func (d mailDirectory) CoopByUAI(ctx context.Context, uai string) (mailin.Coop, 
 // CoopByToken checks a reminder's reply token with the app's secret; a
 // token of another AD's coop is not found.
 func (d mailDirectory) CoopByToken(ctx context.Context, token string) (mailin.Coop, bool, error) {
-	coopID, _, ok := workflow.ParseToken(d.a.cfg.Secret, token)
+	coopID, _, ok := workflow.ParseToken(d.a.Cfg.Secret, token)
 	if !ok {
 		return mailin.Coop{}, false, nil
 	}

@@ -64,7 +64,7 @@ func benchApp(b *testing.B, dbPath string, uais []string) *App {
 	if err != nil {
 		b.Fatal(err)
 	}
-	a.now = func() time.Time { return mailNow }
+	a.Now = func() time.Time { return mailNow }
 	ad, err := db.System().EnsureAD(ctx, "31", "OCCE 31")
 	if err != nil {
 		b.Fatal(err)
@@ -130,7 +130,7 @@ func benchIngest(b *testing.B, pdf []byte, maxQRPDF int64) {
 		b.StopTimer()
 		a := benchApp(b, "", uais)
 		srv := mailintest.NewServer(b, mailintest.ServerOptions{})
-		a.cfg.IMAPURL = srv.URL("INBOX")
+		a.Cfg.IMAPURL = srv.URL("INBOX")
 		c := mailintest.Dial(b, srv.URL("INBOX"))
 		for j := 0; j < n; j++ {
 			unique := append(append([]byte(nil), pdf...), fmt.Sprintf("%% %d-%d\n", i, j)...)
@@ -139,14 +139,14 @@ func benchIngest(b *testing.B, pdf []byte, maxQRPDF int64) {
 				"Quitus "+uai, fmt.Sprintf("<bench-%d-%d@test>", i, j), "Ci-joint le quitus.", filePart{"quitus.pdf", "application/pdf", unique}))
 		}
 		c.Close()
-		boxes, err := a.mailboxes(context.Background())
+		boxes, err := a.Mailboxes(context.Background())
 		if err != nil {
 			b.Fatal(err)
 		}
 		stored := 0
 		b.StartTimer()
 		start := time.Now()
-		err = a.pollMail(context.Background(), boxes, func(p *mailin.Poller) { p.TempDir, p.MaxQRPDF = b.TempDir(), maxQRPDF },
+		err = a.PollMail(context.Background(), boxes, func(p *mailin.Poller) { p.TempDir, p.MaxQRPDF = b.TempDir(), maxQRPDF },
 			func(r mailin.Result) {
 				if r.Issue == mailin.IssueStored {
 					stored++
@@ -197,8 +197,8 @@ func BenchmarkMailinPeakRSS25MB(b *testing.B) {
 		// with vfork.
 		rssFile := filepath.Join(b.TempDir(), "rss")
 		cmd := exec.Command(timeTool, "-f", "%M", "-o", rssFile, bin, "mailin", "--once")
-		cmd.Env = append(os.Environ(), "RETKOOP_DATABASE=sqlite:"+dbPath, "RETKOOP_DATA_DIR="+a.cfg.DataDir,
-			"RETKOOP_SECRET="+string(a.cfg.Secret), "RETKOOP_IMAP_URL="+srv.URL("INBOX"))
+		cmd.Env = append(os.Environ(), "RETKOOP_DATABASE=sqlite:"+dbPath, "RETKOOP_DATA_DIR="+a.Cfg.DataDir,
+			"RETKOOP_SECRET="+string(a.Cfg.Secret), "RETKOOP_IMAP_URL="+srv.URL("INBOX"))
 		var out, errb bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errb
 		if err := cmd.Run(); err != nil {

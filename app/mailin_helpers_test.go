@@ -31,15 +31,15 @@ type mailFixture struct {
 }
 
 // mailNow is the fixture's clock: the 2025-2026 campaign is running.
-var mailNow = time.Date(2026, 9, 15, 10, 0, 0, 0, paris)
+var mailNow = time.Date(2026, 9, 15, 10, 0, 0, 0, Paris)
 
 func newMailFixture(t *testing.T, db *store.DB) *mailFixture {
 	t.Helper()
 	ctx := context.Background()
 	w := newWorldOn(t, db)
-	w.app.now = func() time.Time { return mailNow }
+	w.app.Now = func() time.Time { return mailNow }
 	f := &mailFixture{world: w, imap: mailintest.NewServer(t, mailintest.ServerOptions{}), coops: map[string]*store.Coop{}}
-	w.app.cfg.IMAPURL = f.imap.URL("INBOX")
+	w.app.Cfg.IMAPURL = f.imap.URL("INBOX")
 	scope, _ := db.ForAD(ctx, w.adA.ID, nil)
 	rows := []store.CoopImport{
 		{UAI: "0310036W", Params: store.CoopParams{Name: "École Alpha", Commune: "Toulouse", MandataireName: "Marie Dupont", MandataireEmail: "marie.dupont@gmail.com"}},
@@ -93,12 +93,12 @@ func (f *mailFixture) folder(name string) []uint32 {
 func (f *mailFixture) pass(prepare func(*mailin.Poller)) ([]mailin.Result, error) {
 	f.t.Helper()
 	ctx := context.Background()
-	boxes, err := f.app.mailboxes(ctx)
+	boxes, err := f.app.Mailboxes(ctx)
 	if err != nil {
 		f.t.Fatal(err)
 	}
 	var out []mailin.Result
-	err = f.app.pollMail(ctx, boxes, func(p *mailin.Poller) {
+	err = f.app.PollMail(ctx, boxes, func(p *mailin.Poller) {
 		p.TempDir, p.Timeout = f.t.TempDir(), 10*time.Second
 		p.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 		if prepare != nil {

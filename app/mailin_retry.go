@@ -31,7 +31,7 @@ const retryTimeout = 2 * time.Minute
 
 // rawPath is where a kept raw message lives.
 func (a *App) rawPath(sha string) string {
-	return filepath.Join(a.cfg.DataDir, "mailin", "messages", sha+".eml")
+	return filepath.Join(a.Cfg.DataDir, "mailin", "messages", sha+".eml")
 }
 
 // keepRawMessage copies a spooled message to the data directory and
@@ -69,7 +69,7 @@ func (a *App) keepRawMessage(path string) (string, error) {
 // putBackRetries appends the failed messages of the mailbox that the staff
 // asked to retry, then marks them.
 func (a *App) putBackRetries(ctx context.Context, m mailbox) error {
-	sys := a.db.System()
+	sys := a.DB.System()
 	rows, err := sys.PendingRetries(ctx, m.box.Key())
 	if err != nil || len(rows) == 0 {
 		return err
@@ -102,7 +102,7 @@ func (a *App) putBackRetries(ctx context.Context, m mailbox) error {
 		if err := sys.MarkRetried(ctx, r.ID); err != nil {
 			return err
 		}
-		a.log.Info("failed message put back for a retry", "mailbox", m.box.Key(), "ledger_id", r.ID, "uid", r.UID)
+		a.Log.Info("failed message put back for a retry", "mailbox", m.box.Key(), "ledger_id", r.ID, "uid", r.UID)
 	}
 	_ = c.Logout().Wait()
 	return nil
@@ -120,7 +120,7 @@ func dialIMAP(box mailin.Mailbox) (*imapclient.Client, error) {
 	case mailin.TLSImplicit:
 		return imapclient.DialTLS(box.Addr, opts)
 	case mailin.TLSNone:
-		if !isLoopback(host) {
+		if !IsLoopback(host) {
 			return nil, fmt.Errorf("plain text refused for %s", host)
 		}
 		return imapclient.DialInsecure(box.Addr, opts)

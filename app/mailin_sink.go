@@ -27,7 +27,7 @@ type mailSink struct {
 	adID int64
 	box  mailin.Mailbox
 
-	mailer *mailer // parsed once per poller (one pass)
+	mailer *Mailer // parsed once per poller (one pass)
 }
 
 // excerptLen bounds the text kept for the triage.
@@ -59,7 +59,7 @@ func (s *mailSink) Store(ctx context.Context, msg *mailin.Message) (mailin.Issue
 		return "", err
 	}
 	var final mailin.Issue
-	err = s.a.db.System().MailIn(s.adID).Tx(ctx, func(tx *store.MailIn) error {
+	err = s.a.DB.System().MailIn(s.adID).Tx(ctx, func(tx *store.MailIn) error {
 		entry := ledgerEntry(msg)
 		entry.RawSHA256 = raw
 		if err := tx.RecordMessage(ctx, entry); err != nil {
@@ -95,7 +95,7 @@ func (s *mailSink) keepFiles(msg *mailin.Message) ([]keptFile, error) {
 	if msg.Issue != mailin.IssueStored && msg.Issue != mailin.IssueUnmatched {
 		return nil, nil
 	}
-	docs := s.a.docs()
+	docs := s.a.Docs()
 	for _, d := range msg.Accepted() {
 		st, err := docs.PutFile(d.Path)
 		switch {
@@ -112,22 +112,22 @@ func (s *mailSink) keepFiles(msg *mailin.Message) ([]keptFile, error) {
 
 // sender is the AD as the author of the acknowledgement, read before the
 // transaction starts.
-func (s *mailSink) sender(ctx context.Context) (*sender, error) {
+func (s *mailSink) sender(ctx context.Context) (*Sender, error) {
 	if s.mailer == nil {
-		m, err := s.a.newMailer()
+		m, err := s.a.NewMailer()
 		if err != nil {
 			return nil, err
 		}
 		s.mailer = m
 	}
-	return s.mailer.sender(ctx, s.adID)
+	return s.mailer.Sender(ctx, s.adID)
 }
 
 // ledgerEntry is the ledger row of a parsed message, before its files.
 func ledgerEntry(msg *mailin.Message) *store.MailEntry {
 	e := &store.MailEntry{Mailbox: msg.Mailbox, UIDValidity: int64(msg.UIDValidity), UID: int64(msg.UID),
 		MessageID: msg.MessageID, From: msg.From, FromName: msg.FromName, Subject: msg.Subject,
-		Excerpt: excerpt(msg.Text, excerptLen), MatchedBy: msg.MatchedBy, Exercice: msg.Exercice, DocType: msg.Type,
+		Excerpt: Excerpt(msg.Text, excerptLen), MatchedBy: msg.MatchedBy, Exercice: msg.Exercice, DocType: msg.Type,
 		Issue: string(msg.Issue), Reason: msg.Reason, Documents: len(msg.Accepted()), Automatic: msg.Automatic,
 		ReceivedAt: msg.Date.UTC()}
 	if msg.Coop.ID != 0 {
@@ -141,7 +141,7 @@ func ledgerEntry(msg *mailin.Message) *store.MailEntry {
 }
 
 // excerpt returns the beginning of a text, cut on a rune boundary.
-func excerpt(s string, n int) string {
+func Excerpt(s string, n int) string {
 	s = strings.TrimSpace(s)
 	if len(s) <= n {
 		return s
@@ -255,7 +255,7 @@ func (h *handling) file(ctx context.Context, f keptFile) error {
 // the QR code when the coop has it, else the coop's current one.
 func (h *handling) currentExercice(ctx context.Context) (string, error) {
 	if !h.exDone {
-		h.exercice, h.exErr = h.s.a.mailExercice(ctx, h.coop, h.msg.Exercice)
+		h.exercice, h.exErr = h.s.a.MailExercice(ctx, h.coop, h.msg.Exercice)
 		h.exDone = true
 	}
 	return h.exercice, h.exErr
@@ -264,7 +264,7 @@ func (h *handling) currentExercice(ctx context.Context) (string, error) {
 // mailExercice picks the dossier of a document: hint (from a QR code, or
 // the message's ledger row) when the coop has that exercice, else the
 // coop's current one.
-func (a *App) mailExercice(ctx context.Context, cs *store.CoopScope, hint string) (string, error) {
+func (a *App) MailExercice(ctx context.Context, cs *store.CoopScope, hint string) (string, error) {
 	if hint != "" {
 		if _, err := cs.Exercice(ctx, hint); err == nil {
 			return hint, nil
@@ -337,8 +337,8 @@ func (h *handling) suggest(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	in := suggestInput{From: h.msg.From, FromName: h.msg.FromName, Subject: h.msg.Subject, Text: h.msg.Text, Names: names}
-	if id, ok := suggestCoop(in, coops); ok {
+	in := SuggestInput{From: h.msg.From, FromName: h.msg.FromName, Subject: h.msg.Subject, Text: h.msg.Text, Names: names}
+	if id, ok := SuggestCoop(in, coops); ok {
 		h.entry.SuggestedCoopID = &id
 	}
 	return nil
@@ -372,7 +372,7 @@ const ackTemplate = store.MailAck
 // derived from its ledger key so that it is queued once. Robots
 // (auto-replies, bounces), messages seen before and messages that could not
 // be read get none; nor does the AD's own address.
-func (h *handling) acknowledge(ctx context.Context, snd *sender, issue mailin.Issue) error {
+func (h *handling) acknowledge(ctx context.Context, snd *Sender, issue mailin.Issue) error {
 	msg := h.msg
 	from := strings.ToLower(msg.From)
 	switch {
@@ -382,7 +382,7 @@ func (h *handling) acknowledge(ctx context.Context, snd *sender, issue mailin.Is
 		return nil
 	}
 	v := ackView{Name: msg.FromName, Subject: msg.Subject, Date: msg.Date, Contact: mail.Address(snd.from),
-		MaxSize: docstore.HumanSize(h.s.a.cfg.MaxAttachment), NoDocument: issue == mailin.IssueNoAttachment}
+		MaxSize: docstore.HumanSize(h.s.a.Cfg.MaxAttachment), NoDocument: issue == mailin.IssueNoAttachment}
 	for _, at := range h.atts {
 		f := ackFile{Name: at.Name, Reason: at.Reason}
 		if at.Item != "" {
@@ -415,12 +415,12 @@ func (h *handling) acknowledge(ctx context.Context, snd *sender, issue mailin.Is
 			}
 			content := workflow.ReminderContent(d)
 			v.Exercice, v.Missing, v.Corrections = ex, content.Missing, content.Corrections
-			replyTo, _ = snd.replyTo(h.s.a.cfg.Secret, id, row.CampaignID)
+			replyTo, _ = snd.ReplyTo(h.s.a.Cfg.Secret, id, row.CampaignID)
 		} else if !errors.Is(err, fault.ErrNotFound) {
 			return err
 		}
 	}
-	out, err := h.s.mailer.compose(snd, ackTemplate, v)
+	out, err := h.s.mailer.Compose(snd, ackTemplate, v)
 	if err != nil {
 		return err
 	}

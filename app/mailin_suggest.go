@@ -24,7 +24,7 @@ const (
 )
 
 // suggestInput is what the triage knows of a message.
-type suggestInput struct {
+type SuggestInput struct {
 	From, FromName, Subject, Text string
 	Names                         []string // file names
 }
@@ -47,7 +47,7 @@ var nameStopWords = map[string]bool{
 
 // suggestCoop returns the id of the coop the message most likely comes
 // from, false when nothing points to one.
-func suggestCoop(in suggestInput, coops []store.Coop) (int64, bool) {
+func SuggestCoop(in SuggestInput, coops []store.Coop) (int64, bool) {
 	from := strings.ToLower(strings.TrimSpace(in.From))
 	local, domain, _ := strings.Cut(from, "@")
 	hay := " " + normalizeWords(strings.Join(append([]string{in.Subject, in.FromName, local, in.Text}, in.Names...), " ")) + " "

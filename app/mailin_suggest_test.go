@@ -16,24 +16,24 @@ func TestSuggestCoop(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name string
-		in   suggestInput
+		in   SuggestInput
 		want int64 // 0: no suggestion
 	}{
-		{"sender of one coop", suggestInput{From: "Marie.Dupont@gmail.com", Subject: "Documents"}, 1},
-		{"address shared by two coops: the first", suggestInput{From: "direction@ac-toulouse.fr"}, 2},
-		{"digits of a UAI with a wrong letter", suggestInput{From: "x@free.fr", Subject: "quitus 0311234X"}, 3},
-		{"digits in a file name", suggestInput{From: "x@free.fr", Names: []string{"scan_0312345.pdf"}}, 4},
-		{"eight digits are not a UAI", suggestInput{From: "x@free.fr", Subject: "facture 03112345"}, 0},
-		{"every distinctive word of the name, accents aside", suggestInput{From: "x@free.fr", Text: "Coop de l'école Jean-Jaures, Blagnac"}, 3},
-		{"the longer name wins", suggestInput{From: "x@free.fr", Subject: "École Alpha Deux"}, 2},
-		{"shared words alone say nothing", suggestInput{From: "x@free.fr", Subject: "Ecole maternelle"}, 0},
-		{"a commune of two coops alone is not enough", suggestInput{From: "x@free.fr", Subject: "Toulouse"}, 0},
-		{"school domain of one coop", suggestInput{From: "tresorier@ecole-platanes.fr"}, 4},
-		{"academic domain of several coops", suggestInput{From: "autre@ac-toulouse.fr"}, 0},
-		{"webmail domain", suggestInput{From: "quelquun@gmail.com"}, 0},
-		{"nothing", suggestInput{}, 0},
+		{"sender of one coop", SuggestInput{From: "Marie.Dupont@gmail.com", Subject: "Documents"}, 1},
+		{"address shared by two coops: the first", SuggestInput{From: "direction@ac-toulouse.fr"}, 2},
+		{"digits of a UAI with a wrong letter", SuggestInput{From: "x@free.fr", Subject: "quitus 0311234X"}, 3},
+		{"digits in a file name", SuggestInput{From: "x@free.fr", Names: []string{"scan_0312345.pdf"}}, 4},
+		{"eight digits are not a UAI", SuggestInput{From: "x@free.fr", Subject: "facture 03112345"}, 0},
+		{"every distinctive word of the name, accents aside", SuggestInput{From: "x@free.fr", Text: "Coop de l'école Jean-Jaures, Blagnac"}, 3},
+		{"the longer name wins", SuggestInput{From: "x@free.fr", Subject: "École Alpha Deux"}, 2},
+		{"shared words alone say nothing", SuggestInput{From: "x@free.fr", Subject: "Ecole maternelle"}, 0},
+		{"a commune of two coops alone is not enough", SuggestInput{From: "x@free.fr", Subject: "Toulouse"}, 0},
+		{"school domain of one coop", SuggestInput{From: "tresorier@ecole-platanes.fr"}, 4},
+		{"academic domain of several coops", SuggestInput{From: "autre@ac-toulouse.fr"}, 0},
+		{"webmail domain", SuggestInput{From: "quelquun@gmail.com"}, 0},
+		{"nothing", SuggestInput{}, 0},
 	} {
-		got, ok := suggestCoop(c.in, coops)
+		got, ok := SuggestCoop(c.in, coops)
 		if (c.want == 0 && ok) || (c.want != 0 && (!ok || got != c.want)) {
 			t.Errorf("%s: suggestCoop = %d, %v; want %d", c.name, got, ok, c.want)
 		}
@@ -41,10 +41,10 @@ func TestSuggestCoop(t *testing.T) {
 }
 
 func TestExcerptCutsOnARune(t *testing.T) {
-	if got := excerpt("  Hélène  ", 10); got != "Hélène" {
+	if got := Excerpt("  Hélène  ", 10); got != "Hélène" {
 		t.Errorf("short text = %q", got)
 	}
-	if got := excerpt("ééééé", 3); got != "é…" {
+	if got := Excerpt("ééééé", 3); got != "é…" {
 		t.Errorf("cut inside a rune = %q, want é…", got)
 	}
 }

@@ -27,7 +27,7 @@ func TestMailinEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		token := workflow.Token(f.app.cfg.Secret, f.coops["0312345F"].ID, camp.ID)
+		token := workflow.Token(f.app.Cfg.Secret, f.coops["0312345F"].ID, camp.ID)
 		reply := bytes.ReplaceAll(golden(t, "reply_token.eml"), []byte("k7Hq2mZp"), []byte(token))
 		f.appendMail(golden(t, "gmail.eml"), golden(t, "outlook.eml"), golden(t, "apple_mail.eml"), golden(t, "thunderbird.eml"),
 			golden(t, "iphone_heic.eml"), reply, golden(t, "signature_only.eml"), golden(t, "fake_pdf.eml"),

@@ -13,7 +13,7 @@ import (
 // shows in a page.
 func (w *world) seedMailVictims() {
 	ctx := context.Background()
-	st, err := w.app.docs().Put(strings.NewReader("%PDF-1.4\n% courrier Victime Bêta 0700001L\n%%EOF\n"))
+	st, err := w.app.Docs().Put(strings.NewReader("%PDF-1.4\n% courrier Victime Bêta 0700001L\n%%EOF\n"))
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -144,7 +144,7 @@ func (a *App) assignMailFile(ctx context.Context, ad *store.ADScope, fileID int6
 	default:
 		return Receipt{}, fault.Invalidf("Ce document ne peut plus être classé (%s).", strings.ToLower(attachmentLabels[at.Status]))
 	}
-	if _, err := os.Stat(a.docs().Path(at.SHA256)); err != nil {
+	if _, err := os.Stat(a.Docs().Path(at.SHA256)); err != nil {
 		return Receipt{}, fault.Invalidf("Le fichier « %s » n'est plus disponible sur le serveur.", at.Name)
 	}
 	entry, _, err := ad.MailMessage(ctx, at.LedgerID)
@@ -166,7 +166,7 @@ func (a *App) assignMailFile(ctx context.Context, ad *store.ADScope, fileID int6
 		if err != nil {
 			return err
 		}
-		ex, err := a.mailExercice(ctx, cs, entry.Exercice)
+		ex, err := a.MailExercice(ctx, cs, entry.Exercice)
 		if errors.Is(err, fault.ErrNotFound) {
 			return fault.Invalidf("La coopérative %s n'a aucun exercice : créez-le avant d'y classer un document.", co.UAI)
 		}
@@ -205,7 +205,7 @@ func mailLedgerFilter(box, issue, from, to string) (store.MailFilter, error) {
 		if s == "" {
 			return time.Time{}, nil
 		}
-		t, err := time.ParseInLocation("2006-01-02", s, paris)
+		t, err := time.ParseInLocation("2006-01-02", s, Paris)
 		if err != nil {
 			return time.Time{}, fault.Invalidf("Date « %s » invalide (AAAA-MM-JJ).", s)
 		}
@@ -243,17 +243,17 @@ func (a *App) mailboxSettings(ctx context.Context, ad *store.ADScope) (mailboxVi
 	cfg, err := ad.MailboxConfig(ctx)
 	switch {
 	case err == nil:
-		v.Configured, v.Redacted, v.Processed, v.Enabled = true, redactURL(cfg.URL), cfg.Processed, cfg.Enabled
+		v.Configured, v.Redacted, v.Processed, v.Enabled = true, RedactURL(cfg.URL), cfg.Processed, cfg.Enabled
 	case !errors.Is(err, fault.ErrNotFound):
 		return v, err
 	}
-	if a.cfg.IMAPURL != "" && !v.Configured {
-		first, err := a.defaultADID(ctx)
+	if a.Cfg.IMAPURL != "" && !v.Configured {
+		first, err := a.DefaultADID(ctx)
 		if err != nil {
 			return v, err
 		}
 		if first == ad.ID() {
-			v.Default = redactURL(a.cfg.IMAPURL)
+			v.Default = RedactURL(a.Cfg.IMAPURL)
 		}
 	}
 	return v, nil
@@ -277,11 +277,11 @@ func (a *App) saveMailbox(ctx context.Context, ad *store.ADScope, rawURL, proces
 		}
 		check = cur.URL
 	}
-	if err := validateMailURL(check, "imap", "Adresse de la boîte"); err != nil {
+	if err := ValidateMailURL(check, "imap", "Adresse de la boîte"); err != nil {
 		return fault.Invalidf("%s", err.Error())
 	}
-	if _, err := parseMailbox(check, processed); err != nil {
+	if _, err := ParseMailbox(check, processed); err != nil {
 		return fault.Invalidf("Adresse de la boîte invalide : %s", strings.TrimPrefix(err.Error(), "parse imap url: "))
 	}
-	return ad.SetMailboxConfig(ctx, store.MailboxConfig{URL: rawURL, Processed: processed, Enabled: enabled}, redactURL(check))
+	return ad.SetMailboxConfig(ctx, store.MailboxConfig{URL: rawURL, Processed: processed, Enabled: enabled}, RedactURL(check))
 }

@@ -18,7 +18,7 @@ type manifestEntry struct {
 }
 
 // writeManifest lists the stored documents under dataDir/documents.
-func writeManifest(file, dataDir string) (int, error) {
+func WriteManifest(file, dataDir string) (int, error) {
 	root := filepath.Join(dataDir, "documents")
 	var entries []manifestEntry
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {

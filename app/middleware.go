@@ -51,18 +51,18 @@ func (a *App) base(c *gin.Context) {
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
-	if a.cfg.SecureCookies() {
+	if a.Cfg.SecureCookies() {
 		h.Set("Strict-Transport-Security", "max-age=31536000")
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			a.log.Error("panic", "request_id", rid, "path", c.Request.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			a.Log.Error("panic", "request_id", rid, "path", c.Request.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			c.Abort()
 			a.renderError(c, http.StatusInternalServerError, "")
 		}
-		lvl := a.log.Info
+		lvl := a.Log.Info
 		if c.Writer.Status() >= 500 {
-			lvl = a.log.Error
+			lvl = a.Log.Error
 		}
 		if !strings.HasPrefix(c.Request.URL.Path, "/static/") {
 			args := []any{"request_id", rid, "method", c.Request.Method, "path", c.Request.URL.Path,
@@ -81,7 +81,7 @@ func (a *App) base(c *gin.Context) {
 func (a *App) loadSession(c *gin.Context) {
 	token, err := c.Cookie(sessionCookie)
 	if err == nil && token != "" {
-		sess, u, err := a.db.Auth().Session(c.Request.Context(), token, a.sessionTTL)
+		sess, u, err := a.DB.Auth().Session(c.Request.Context(), token, a.sessionTTL)
 		if err == nil {
 			c.Set(ctxUser, u)
 			c.Set(ctxSession, sess)
@@ -143,7 +143,7 @@ func (a *App) csrf(c *gin.Context) {
 	// Bound every request body before anything parses it (the token check
 	// below parses forms): an upload larger than the attachment limit is cut
 	// off instead of being buffered to memory or disk.
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, a.cfg.MaxAttachment+1<<20)
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, a.Cfg.MaxAttachment+1<<20)
 	sess := currentSession(c)
 	if sess == nil {
 		c.Next()
@@ -154,7 +154,7 @@ func (a *App) csrf(c *gin.Context) {
 		if err := parseForm(c.Request); err != nil {
 			var tooLarge *http.MaxBytesError
 			if errors.As(err, &tooLarge) {
-				a.renderError(c, http.StatusUnprocessableEntity, (&docstore.TooLargeError{Max: a.cfg.MaxAttachment}).Error())
+				a.renderError(c, http.StatusUnprocessableEntity, (&docstore.TooLargeError{Max: a.Cfg.MaxAttachment}).Error())
 				c.Abort()
 				return
 			}
@@ -178,7 +178,7 @@ func (a *App) requireMandataire(c *gin.Context) {
 		c.Abort()
 		return
 	}
-	scope, err := a.db.ForCoop(c.Request.Context(), *u.CoopID, &u.ID)
+	scope, err := a.DB.ForCoop(c.Request.Context(), *u.CoopID, &u.ID)
 	if err != nil {
 		a.fail(c, err)
 		c.Abort()
@@ -196,7 +196,7 @@ func (a *App) requireStaff(c *gin.Context) {
 		c.Abort()
 		return
 	}
-	scope, err := a.db.ForAD(c.Request.Context(), *u.ADID, &u.ID)
+	scope, err := a.DB.ForAD(c.Request.Context(), *u.ADID, &u.ID)
 	if err != nil {
 		a.fail(c, err)
 		c.Abort()
@@ -252,13 +252,13 @@ func (a *App) redirect(c *gin.Context, target string) {
 func (a *App) setSessionCookie(c *gin.Context, token string) {
 	http.SetCookie(c.Writer, &http.Cookie{
 		Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
-		Secure: a.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode, MaxAge: int(a.sessionTTL.Seconds()),
+		Secure: a.Cfg.SecureCookies(), SameSite: http.SameSiteLaxMode, MaxAge: int(a.sessionTTL.Seconds()),
 	})
 }
 
 func (a *App) clearSessionCookie(c *gin.Context) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
-		Secure: a.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode, MaxAge: -1})
+		Secure: a.Cfg.SecureCookies(), SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
 // parseForm parses a urlencoded or multipart body (files above 1 MiB spill

@@ -14,7 +14,7 @@ import (
 // scan, and the demo's documents. It uses the standard Helvetica fonts
 // (nothing embedded), so it weighs about a kilobyte and is written in
 // microseconds, byte for byte the same for the same text.
-func notePDF(title string, lines []string) []byte {
+func NotePDF(title string, lines []string) []byte {
 	var content bytes.Buffer
 	fmt.Fprintf(&content, "BT /F1 16 Tf 56 780 Td (%s) Tj ET\n", pdfText(title))
 	for i, l := range lines {

@@ -9,8 +9,8 @@ import (
 )
 
 func TestNotePDF(t *testing.T) {
-	a := notePDF("Reçu (courrier)", []string{"École « Alpha » — 300,00\u202f€", `chemin\fichier`})
-	if !bytes.Equal(a, notePDF("Reçu (courrier)", []string{"École « Alpha » — 300,00\u202f€", `chemin\fichier`})) {
+	a := NotePDF("Reçu (courrier)", []string{"École « Alpha » — 300,00\u202f€", `chemin\fichier`})
+	if !bytes.Equal(a, NotePDF("Reçu (courrier)", []string{"École « Alpha » — 300,00\u202f€", `chemin\fichier`})) {
 		t.Fatal("same text, different bytes")
 	}
 	st, err := docstore.New(t.TempDir(), 1<<20).Put(bytes.NewReader(a))

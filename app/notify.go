@@ -26,11 +26,11 @@ func (a *App) notifyMandataire(ctx context.Context, tx *store.CoopScope, d workf
 	if err != nil {
 		return err
 	}
-	m, err := a.newMailer()
+	m, err := a.NewMailer()
 	if err != nil {
 		return err
 	}
-	s, err := m.sender(ctx, co.ADID)
+	s, err := m.Sender(ctx, co.ADID)
 	if err != nil {
 		return err
 	}
@@ -49,12 +49,12 @@ func (a *App) notifyMandataire(ctx context.Context, tx *store.CoopScope, d workf
 	default:
 		return fmt.Errorf("notify mandataire: unknown notice %q", n.Kind)
 	}
-	out, err := m.compose(s, name, view)
+	out, err := m.Compose(s, name, view)
 	if err != nil {
 		return err
 	}
 	out.Kind, out.To = kind, co.MandataireEmail
-	out.ReplyTo, _ = s.replyTo(a.cfg.Secret, co.ID, d.CampaignID)
+	out.ReplyTo, _ = s.ReplyTo(a.Cfg.Secret, co.ID, d.CampaignID)
 	out.Key = noticeKey(co.ID, d.CampaignID, n)
 	out.Detail = noticeDetail(view, n)
 	_, err = tx.QueueMail(ctx, out)

@@ -18,14 +18,14 @@ import (
 // after the SMTP answer. A crash between the answer and the mark sends that
 // one mail again at the next pass, with the same Message-ID.
 const (
-	senderLease    = "outbox:sender"
+	SenderLease    = "outbox:sender"
 	senderLeaseTTL = 2 * time.Minute
 	sendBatch      = 100
 	sendInterval   = 20 * time.Second
 )
 
 // delivery counts what a pass did.
-type delivery struct {
+type Delivery struct {
 	Sent, Retried, Failed, Deferred int
 }
 
@@ -38,26 +38,26 @@ func leaseHolder() string {
 }
 
 // smtpConfigured reports whether mail leaves the outbox at all.
-func (a *App) smtpConfigured() bool { return a.cfg.SMTPURL != "" }
+func (a *App) SMTPConfigured() bool { return a.Cfg.SMTPURL != "" }
 
 // deliverOutbox runs one delivery pass at now. Without RETKOOP_SMTP_URL it
 // does nothing: the outbox fills and the staff see it.
-func (a *App) deliverOutbox(ctx context.Context, now time.Time) (delivery, error) {
-	var d delivery
-	if !a.smtpConfigured() {
+func (a *App) DeliverOutbox(ctx context.Context, now time.Time) (Delivery, error) {
+	var d Delivery
+	if !a.SMTPConfigured() {
 		return d, nil
 	}
-	relay, err := mail.ParseRelay(a.cfg.SMTPURL)
+	relay, err := mail.ParseRelay(a.Cfg.SMTPURL)
 	if err != nil {
 		return d, err
 	}
-	sys := a.db.System()
+	sys := a.DB.System()
 	holder := leaseHolder()
-	ok, err := sys.TryLease(ctx, senderLease, holder, senderLeaseTTL)
+	ok, err := sys.TryLease(ctx, SenderLease, holder, senderLeaseTTL)
 	if err != nil || !ok {
 		return d, err
 	}
-	defer func() { _ = sys.ReleaseLease(context.WithoutCancel(ctx), senderLease, holder) }()
+	defer func() { _ = sys.ReleaseLease(context.WithoutCancel(ctx), SenderLease, holder) }()
 	due, err := sys.DueMails(ctx, now, sendBatch)
 	if err != nil || len(due) == 0 {
 		return d, err
@@ -65,7 +65,7 @@ func (a *App) deliverOutbox(ctx context.Context, now time.Time) (delivery, error
 	p := &pass{a: a, now: now, sender: mail.NewSender(relay), budget: map[int64]int{}}
 	defer p.close()
 	for i := range due {
-		if ok, err := sys.RenewLease(ctx, senderLease, holder, senderLeaseTTL); err != nil || !ok {
+		if ok, err := sys.RenewLease(ctx, SenderLease, holder, senderLeaseTTL); err != nil || !ok {
 			return p.d, err // another sender took over: leave the rest to it
 		}
 		if err := p.deliver(ctx, &due[i]); err != nil {
@@ -92,7 +92,7 @@ type pass struct {
 	sender *mail.Sender
 	sess   *mail.Session
 	budget map[int64]int
-	d      delivery
+	d      Delivery
 	// dialErr is set when the relay could not be reached.
 	dialErr error
 }
@@ -108,7 +108,7 @@ func (p *pass) close() {
 // (transient refusal, connection trouble), or failed (5xx, or transient
 // refusals for longer than mail.GiveUpAfter).
 func (p *pass) deliver(ctx context.Context, m *store.Mail) error {
-	sys := p.a.db.System()
+	sys := p.a.DB.System()
 	left, ok := p.budget[m.ADID]
 	if !ok {
 		n, err := sys.SentSince(ctx, m.ADID, p.now.Add(-mail.RateWindow))
@@ -124,7 +124,7 @@ func (p *pass) deliver(ctx context.Context, m *store.Mail) error {
 	}
 	from := m.From
 	if from == "" {
-		from = p.a.cfg.MailFrom
+		from = p.a.Cfg.MailFrom
 	}
 	env := mail.Envelope{MessageID: mail.MessageID(m.IdemKey, from), Date: m.CreatedAt, From: from, To: m.To,
 		ReplyTo: m.ReplyTo, Subject: m.Subject, Text: m.Text, HTML: m.HTML}
@@ -140,15 +140,15 @@ func (p *pass) deliver(ctx context.Context, m *store.Mail) error {
 	}
 	p.budget[m.ADID] = left - 1
 	p.d.Sent++
-	p.a.log.Info("mail sent", "mail_id", m.ID, "ad_id", m.ADID, "kind", m.Kind, "attempt", m.Attempts+1, "message_id", env.MessageID)
+	p.a.Log.Info("mail sent", "mail_id", m.ID, "ad_id", m.ADID, "kind", m.Kind, "attempt", m.Attempts+1, "message_id", env.MessageID)
 	return sys.MarkSent(ctx, m.ID, "<"+env.MessageID+">", p.now)
 }
 
 // fail marks a mail that did not go out: failed for a permanent refusal,
 // else retried later with backoff.
 func (p *pass) fail(ctx context.Context, m *store.Mail, err error) error {
-	sys := p.a.db.System()
-	log := p.a.log.With("mail_id", m.ID, "ad_id", m.ADID, "kind", m.Kind, "attempt", m.Attempts+1)
+	sys := p.a.DB.System()
+	log := p.a.Log.With("mail_id", m.ID, "ad_id", m.ADID, "kind", m.Kind, "attempt", m.Attempts+1)
 	if mail.Permanent(err) {
 		p.d.Failed++
 		log.Warn("mail refused", "error", err)
@@ -168,14 +168,14 @@ func (p *pass) fail(ctx context.Context, m *store.Mail, err error) error {
 }
 
 // sendLoop delivers the outbox until ctx ends.
-func (a *App) sendLoop(ctx context.Context) {
+func (a *App) SendLoop(ctx context.Context) {
 	t := time.NewTicker(sendInterval)
 	defer t.Stop()
 	for {
-		if d, err := a.deliverOutbox(ctx, a.now()); err != nil && ctx.Err() == nil {
-			a.log.Error("outbox delivery", "error", err)
+		if d, err := a.DeliverOutbox(ctx, a.Now()); err != nil && ctx.Err() == nil {
+			a.Log.Error("outbox delivery", "error", err)
 		} else if d.Sent+d.Failed+d.Retried > 0 {
-			a.log.Info("outbox delivery", "sent", d.Sent, "failed", d.Failed, "retried", d.Retried, "deferred", d.Deferred)
+			a.Log.Info("outbox delivery", "sent", d.Sent, "failed", d.Failed, "retried", d.Retried, "deferred", d.Deferred)
 		}
 		select {
 		case <-ctx.Done():

@@ -18,7 +18,7 @@ import (
 func (w *world) withSMTP() *mailtest.Server {
 	w.t.Helper()
 	srv := mailtest.Start(w.t)
-	w.app.cfg.SMTPURL = srv.URL()
+	w.app.Cfg.SMTPURL = srv.URL()
 	return srv
 }
 
@@ -53,7 +53,7 @@ func TestOutboxTemporaryRefusalIsDeliveredLaterOnce(t *testing.T) {
 	key := w.queueTo(w.coopA, "k-temp", "0310036w@ecole.example")
 	srv.Answer(mailtest.TempFail())
 	now := time.Now()
-	d, err := w.app.deliverOutbox(ctx, now)
+	d, err := w.app.DeliverOutbox(ctx, now)
 	if err != nil || d.Retried != 1 || d.Sent != 0 {
 		t.Fatalf("first pass = %+v, %v", d, err)
 	}
@@ -62,23 +62,23 @@ func TestOutboxTemporaryRefusalIsDeliveredLaterOnce(t *testing.T) {
 		t.Fatalf("after 451: %+v", m)
 	}
 	// Before the backoff has passed, nothing is tried.
-	if d, _ := w.app.deliverOutbox(ctx, now.Add(30*time.Second)); d != (delivery{}) || srv.Attempts() != 1 {
+	if d, _ := w.app.DeliverOutbox(ctx, now.Add(30*time.Second)); d != (Delivery{}) || srv.Attempts() != 1 {
 		t.Fatalf("pass during the backoff = %+v (%d attempts)", d, srv.Attempts())
 	}
 	c := w.login("staff@a.example")
 	if got := c.doc(c.get("/ad/courriels")).Find("#mail-" + itoa(m.ID) + " .mail-status").Text(); !strings.Contains(got, "1 essai(s)") || !strings.Contains(got, "451") {
 		t.Errorf("outbox shows %q for a deferred mail", got)
 	}
-	d, err = w.app.deliverOutbox(ctx, now.Add(2*time.Minute))
+	d, err = w.app.DeliverOutbox(ctx, now.Add(2*time.Minute))
 	if err != nil || d.Sent != 1 {
 		t.Fatalf("second pass = %+v, %v", d, err)
 	}
 	m = w.mailByKey(key)
-	if m.Status != store.MailSent || m.Attempts != 2 || m.SentAt.IsZero() || m.MessageID != "<"+mail.MessageID(key, w.app.cfg.MailFrom)+">" {
+	if m.Status != store.MailSent || m.Attempts != 2 || m.SentAt.IsZero() || m.MessageID != "<"+mail.MessageID(key, w.app.Cfg.MailFrom)+">" {
 		t.Fatalf("after delivery: %+v", m)
 	}
 	// Nothing lost, nothing twice.
-	if d, _ := w.app.deliverOutbox(ctx, now.Add(time.Hour)); d != (delivery{}) {
+	if d, _ := w.app.DeliverOutbox(ctx, now.Add(time.Hour)); d != (Delivery{}) {
 		t.Fatalf("third pass = %+v", d)
 	}
 	if got := srv.Messages(); len(got) != 1 || got[0].To[0] != "0310036w@ecole.example" {
@@ -97,7 +97,7 @@ func TestOutboxPermanentRefusalIsRecordedAndShown(t *testing.T) {
 	srv.RefuseRecipient("inconnu@ecole.example", mailtest.PermFail())
 	bad := w.queueTo(w.coopA, "k-bad", "inconnu@ecole.example")
 	good := w.queueTo(w.coopA2, "k-good", "0310100r@ecole.example")
-	d, err := w.app.deliverOutbox(ctx, time.Now())
+	d, err := w.app.DeliverOutbox(ctx, time.Now())
 	if err != nil || d.Failed != 1 || d.Sent != 1 {
 		t.Fatalf("pass = %+v, %v", d, err)
 	}
@@ -109,7 +109,7 @@ func TestOutboxPermanentRefusalIsRecordedAndShown(t *testing.T) {
 		t.Fatal("the other mail of the pass was not sent")
 	}
 	// Never tried again.
-	if d, _ := w.app.deliverOutbox(ctx, time.Now().Add(24*time.Hour)); d != (delivery{}) {
+	if d, _ := w.app.DeliverOutbox(ctx, time.Now().Add(24*time.Hour)); d != (Delivery{}) {
 		t.Fatalf("failed mail tried again: %+v", d)
 	}
 	c := w.login("staff@a.example")
@@ -136,10 +136,10 @@ func TestOutboxRelayDownKeepsEverything(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()
 	ln.Close()
-	w.app.cfg.SMTPURL = "smtp://" + addr + "?tls=none"
+	w.app.Cfg.SMTPURL = "smtp://" + addr + "?tls=none"
 	a := w.queueTo(w.coopA, "k-1", "0310036w@ecole.example")
 	b := w.queueTo(w.coopB, "k-2", "0700001l@ecole.example")
-	d, err := w.app.deliverOutbox(context.Background(), time.Now())
+	d, err := w.app.DeliverOutbox(context.Background(), time.Now())
 	if err != nil || d.Retried != 2 {
 		t.Fatalf("pass = %+v, %v", d, err)
 	}
@@ -157,7 +157,7 @@ func TestOutboxGivesUpAfterDays(t *testing.T) {
 	key := w.queueTo(w.coopA, "k-old", "0310036w@ecole.example")
 	w.db.SetClock(time.Now)
 	srv.Answer(mailtest.TempFail())
-	if d, _ := w.app.deliverOutbox(context.Background(), time.Now()); d.Failed != 1 {
+	if d, _ := w.app.DeliverOutbox(context.Background(), time.Now()); d.Failed != 1 {
 		t.Fatalf("pass = %+v", d)
 	}
 	if m := w.mailByKey(key); m.Status != store.MailFailed || !strings.Contains(m.LastError, "abandon") {
@@ -181,7 +181,7 @@ func TestOutboxRateLimitPerAD(t *testing.T) {
 	keys := []string{w.queueTo(w.coopA, "new-1", "0310036w@ecole.example"), w.queueTo(w.coopA, "new-2", "0310036w@ecole.example")}
 	other := w.queueTo(w.coopB, "new-b", "0700001l@ecole.example")
 	now = time.Now()
-	d, err := w.app.deliverOutbox(ctx, now)
+	d, err := w.app.DeliverOutbox(ctx, now)
 	if err != nil || d.Sent != 2 || d.Deferred != 1 {
 		t.Fatalf("pass = %+v, %v", d, err)
 	}
@@ -189,7 +189,7 @@ func TestOutboxRateLimitPerAD(t *testing.T) {
 		t.Fatal("the rate limit did not hold AD 31's second mail only")
 	}
 	// Once the window has moved on, it goes.
-	if d, _ := w.app.deliverOutbox(ctx, now.Add(mail.RateWindow)); d.Sent != 1 {
+	if d, _ := w.app.DeliverOutbox(ctx, now.Add(mail.RateWindow)); d.Sent != 1 {
 		t.Fatalf("pass after the window = %+v", d)
 	}
 	if n := len(srv.Messages()); n != 3 {
@@ -202,14 +202,14 @@ func TestOutboxSenderLease(t *testing.T) {
 	srv := w.withSMTP()
 	ctx := context.Background()
 	w.queueTo(w.coopA, "k-lease", "0310036w@ecole.example")
-	if ok, _ := w.db.System().TryLease(ctx, senderLease, "other-process", time.Minute); !ok {
+	if ok, _ := w.db.System().TryLease(ctx, SenderLease, "other-process", time.Minute); !ok {
 		t.Fatal("lease")
 	}
-	if d, _ := w.app.deliverOutbox(ctx, time.Now()); d != (delivery{}) || srv.Attempts() != 0 {
+	if d, _ := w.app.DeliverOutbox(ctx, time.Now()); d != (Delivery{}) || srv.Attempts() != 0 {
 		t.Fatalf("sent while another sender holds the lease: %+v", d)
 	}
-	_ = w.db.System().ReleaseLease(ctx, senderLease, "other-process")
-	if d, _ := w.app.deliverOutbox(ctx, time.Now()); d.Sent != 1 {
+	_ = w.db.System().ReleaseLease(ctx, SenderLease, "other-process")
+	if d, _ := w.app.DeliverOutbox(ctx, time.Now()); d.Sent != 1 {
 		t.Fatalf("pass after release = %+v", d)
 	}
 }

@@ -44,7 +44,7 @@ func (a *App) showHome(c *gin.Context) {
 	case u.IsStaff():
 		c.Redirect(http.StatusFound, "/ad")
 	default:
-		ads, err := a.db.System().ADs(c.Request.Context())
+		ads, err := a.DB.System().ADs(c.Request.Context())
 		if err != nil {
 			a.fail(c, err)
 			return

@@ -15,7 +15,7 @@ import (
 )
 
 // octNow is after the 2025-2026 deadline (30 September 2026).
-var octNow = time.Date(2026, 10, 5, 10, 0, 0, 0, paris)
+var octNow = time.Date(2026, 10, 5, 10, 0, 0, 0, Paris)
 
 // completeDossier brings a coop's dossier to "transmis": every step done,
 // the quitus and the statement received.
@@ -29,7 +29,7 @@ func (w *world) completeDossier(co *store.Coop) {
 		evs = append(evs, workflow.StepCompleted{Stamp: st, Item: k})
 	}
 	for i, k := range []workflow.ItemKey{workflow.Quitus, workflow.Releve} {
-		stored, err := w.app.docs().Put(strings.NewReader("%PDF-1.4\n% " + co.UAI + string(k) + "\n%%EOF\n"))
+		stored, err := w.app.Docs().Put(strings.NewReader("%PDF-1.4\n% " + co.UAI + string(k) + "\n%%EOF\n"))
 		if err != nil {
 			w.t.Fatal(err)
 		}
@@ -62,7 +62,7 @@ func tabCount(doc *goquery.Document, tab string) string {
 
 func TestQueueTabsSearchAndUnread(t *testing.T) {
 	w := newWorld(t)
-	w.app.now = func() time.Time { return septNow }
+	w.app.Now = func() time.Time { return septNow }
 	mand := w.login("0310036W")
 	if res := mand.upload("/coop/dossier/2025-2026/elements/quitus/documents", "quitus.pdf", pdfBytes); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("upload: %d", res.StatusCode)
@@ -119,7 +119,7 @@ func TestQueueTabsSearchAndUnread(t *testing.T) {
 	}
 
 	// After the deadline both are late; the sort links keep the filter.
-	w.app.now = func() time.Time { return octNow }
+	w.app.Now = func() time.Time { return octNow }
 	doc = queueDoc(t, staff, "onglet=en_retard")
 	if tabCount(doc, "en_retard") != "2" || !strings.Contains(doc.Find("#queue-coop-"+itoa(w.coopA.ID)).Text(), "J+5") {
 		t.Errorf("late tab: %q", doc.Find("#queue-table tbody").Text())
@@ -149,7 +149,7 @@ func TestQueueTabsSearchAndUnread(t *testing.T) {
 
 func TestQueueBatchActions(t *testing.T) {
 	w := newWorld(t)
-	w.app.now = func() time.Time { return octNow }
+	w.app.Now = func() time.Time { return octNow }
 	ctx := context.Background()
 	w.completeDossier(w.coopA)
 	staff := w.login("staff@a.example")

@@ -24,8 +24,8 @@ import (
 //     and not ticked on a statement dated on or before date, in every
 //     exercice: a cheque written in August and cashed in September is open
 //     at 31 August and ticked by the next exercice's statement.
-func (a *App) rapprochement(ctx context.Context, cs *store.CoopScope, date time.Time) (bank.Rapprochement, bool, error) {
-	date = civilDay(date)
+func (a *App) Rapprochement(ctx context.Context, cs *store.CoopScope, date time.Time) (bank.Rapprochement, bool, error) {
+	date = CivilDay(date)
 	periods, lines, err := cs.BankHistory(ctx)
 	if err != nil {
 		return bank.Rapprochement{}, false, err
@@ -81,7 +81,7 @@ func bankEntry(op *ledger.Operation) bank.Entry {
 
 // civilDay is midnight UTC of the day d shows, the form of every date of
 // the book and the bank.
-func civilDay(d time.Time) time.Time {
+func CivilDay(d time.Time) time.Time {
 	y, m, dd := d.Date()
 	return time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
 }

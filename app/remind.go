@@ -26,7 +26,7 @@ const (
 
 // reminderLine is the contract's JSON line of `remind --once`, one per
 // reminder queued.
-type reminderLine struct {
+type ReminderLine struct {
 	To      string   `json:"to"`
 	UAI     string   `json:"uai"`
 	Rule    string   `json:"regle"`
@@ -36,21 +36,21 @@ type reminderLine struct {
 
 // campaignExercice is the exercice whose dossiers are collected at now:
 // the last one that has ended (in September 2026, 2025-2026).
-func campaignExercice(now time.Time) string {
+func CampaignExercice(now time.Time) string {
 	return ledger.ExerciceFor(now.In(workflow.Paris())).Prev().String()
 }
 
 // remindAll runs one scheduler pass over every AD at now and reports each
 // reminder queued to emit. An AD that fails does not stop the others.
-func (a *App) remindAll(ctx context.Context, now time.Time, emit func(reminderLine)) error {
+func (a *App) RemindAll(ctx context.Context, now time.Time, emit func(ReminderLine)) error {
 	if !workflow.SendingAllowed(now) {
 		return nil // quiet hours, Sunday, summer break: no AD has anything to do
 	}
-	ads, err := a.db.System().ADs(ctx)
+	ads, err := a.DB.System().ADs(ctx)
 	if err != nil {
 		return err
 	}
-	m, err := a.newMailer()
+	m, err := a.NewMailer()
 	if err != nil {
 		return err
 	}
@@ -65,15 +65,15 @@ func (a *App) remindAll(ctx context.Context, now time.Time, emit func(reminderLi
 
 // remindAD runs the pass for one AD under its lease; when another
 // scheduler holds the lease this one leaves the AD to it.
-func (a *App) remindAD(ctx context.Context, m *mailer, adID int64, now time.Time, emit func(reminderLine)) error {
-	sys := a.db.System()
+func (a *App) remindAD(ctx context.Context, m *Mailer, adID int64, now time.Time, emit func(ReminderLine)) error {
+	sys := a.DB.System()
 	lease, holder := fmt.Sprintf("remind:%d", adID), leaseHolder()
 	ok, err := sys.TryLease(ctx, lease, holder, remindLeaseTTL)
 	if err != nil || !ok {
 		return err
 	}
 	defer func() { _ = sys.ReleaseLease(context.WithoutCancel(ctx), lease, holder) }()
-	camp, err := sys.EnsureCampaign(ctx, adID, campaignExercice(now))
+	camp, err := sys.EnsureCampaign(ctx, adID, CampaignExercice(now))
 	if err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func (a *App) remindAD(ctx context.Context, m *mailer, adID int64, now time.Time
 	if err != nil {
 		return err
 	}
-	scope, err := a.db.ForAD(ctx, adID, nil)
+	scope, err := a.DB.ForAD(ctx, adID, nil)
 	if err != nil {
 		return err
 	}
@@ -128,16 +128,16 @@ func (a *App) remindAD(ctx context.Context, m *mailer, adID int64, now time.Time
 // already sent, asks workflow.DueReminder, and queues the mail with its
 // reminders row. A coop without the campaign's exercice, or without an
 // e-mail address, gets nothing.
-func (a *App) remindCoop(ctx context.Context, m *mailer, co *store.Coop, exercice string, wc workflow.Campaign, now time.Time) (reminderLine, bool, error) {
+func (a *App) remindCoop(ctx context.Context, m *Mailer, co *store.Coop, exercice string, wc workflow.Campaign, now time.Time) (ReminderLine, bool, error) {
 	if co.MandataireEmail == "" {
-		a.log.Warn("reminder not queued: no e-mail address", "coop_id", co.ID, "uai", co.UAI)
-		return reminderLine{}, false, nil
+		a.Log.Warn("reminder not queued: no e-mail address", "coop_id", co.ID, "uai", co.UAI)
+		return ReminderLine{}, false, nil
 	}
-	cs, err := a.db.ForCoop(ctx, co.ID, nil)
+	cs, err := a.DB.ForCoop(ctx, co.ID, nil)
 	if err != nil {
-		return reminderLine{}, false, err
+		return ReminderLine{}, false, err
 	}
-	var line reminderLine
+	var line ReminderLine
 	queued := false
 	err = cs.Tx(ctx, func(tx *store.CoopScope) error {
 		_, d, err := tx.Dossier(ctx, exercice)
@@ -155,11 +155,11 @@ func (a *App) remindCoop(ctx context.Context, m *mailer, co *store.Coop, exercic
 		if !ok {
 			return nil
 		}
-		out, content, err := m.reminderMail(ctx, co, wc, d, workflow.Late(d, wc, now))
+		out, content, err := m.ReminderMail(ctx, co, wc, d, workflow.Late(d, wc, now))
 		if err != nil {
 			return err
 		}
-		out.Detail = reminderDetail(rule.Name(), content)
+		out.Detail = ReminderDetail(rule.Name(), content)
 		missing := make([]string, 0, len(content.Missing))
 		for _, k := range content.MissingKeys() {
 			missing = append(missing, string(k))
@@ -167,34 +167,34 @@ func (a *App) remindCoop(ctx context.Context, m *mailer, co *store.Coop, exercic
 		if queued, err = tx.QueueReminder(ctx, wc.ID, rule.Name(), missing, out); err != nil || !queued {
 			return err
 		}
-		line = reminderLine{To: out.To, UAI: co.UAI, Rule: rule.Name(), Subject: out.Subject, Missing: missing}
+		line = ReminderLine{To: out.To, UAI: co.UAI, Rule: rule.Name(), Subject: out.Subject, Missing: missing}
 		return nil
 	})
 	return line, queued, err
 }
 
 // logReminder logs a reminder queued by the scheduler inside serve.
-func (a *App) logReminder(l reminderLine) {
-	a.log.Info("reminder queued", "uai", l.UAI, "rule", l.Rule, "to", l.To)
+func (a *App) LogReminder(l ReminderLine) {
+	a.Log.Info("reminder queued", "uai", l.UAI, "rule", l.Rule, "to", l.To)
 }
 
 // remindLoop returns the scheduler's loop (reminders, then the staff
 // digest, every few minutes) until its context ends; emit gets every
 // reminder queued.
-func (a *App) remindLoop(emit func(reminderLine)) func(context.Context) {
+func (a *App) RemindLoop(emit func(ReminderLine)) func(context.Context) {
 	return func(ctx context.Context) { a.runRemindLoop(ctx, emit) }
 }
 
-func (a *App) runRemindLoop(ctx context.Context, emit func(reminderLine)) {
+func (a *App) runRemindLoop(ctx context.Context, emit func(ReminderLine)) {
 	t := time.NewTicker(remindInterval)
 	defer t.Stop()
 	for {
-		now := a.now()
-		if err := a.remindAll(ctx, now, emit); err != nil && ctx.Err() == nil {
-			a.log.Error("reminders", "error", err)
+		now := a.Now()
+		if err := a.RemindAll(ctx, now, emit); err != nil && ctx.Err() == nil {
+			a.Log.Error("reminders", "error", err)
 		}
-		if err := a.digestAll(ctx, now); err != nil && ctx.Err() == nil {
-			a.log.Error("staff digest", "error", err)
+		if err := a.DigestAll(ctx, now); err != nil && ctx.Err() == nil {
+			a.Log.Error("staff digest", "error", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -41,7 +41,7 @@ func newRemindEnv(t *testing.T, dsn string, db *store.DB) *remindEnv {
 	w := newWorldOn(t, db)
 	e := &remindEnv{world: w, dsn: dsn, smtp: mailtest.Start(t)}
 	e.env = map[string]string{
-		"RETKOOP_DATABASE": dsn, "RETKOOP_DATA_DIR": w.app.cfg.DataDir, "RETKOOP_SECRET": string(w.app.cfg.Secret),
+		"RETKOOP_DATABASE": dsn, "RETKOOP_DATA_DIR": w.app.Cfg.DataDir, "RETKOOP_SECRET": string(w.app.Cfg.Secret),
 		"RETKOOP_SMTP_URL": e.smtp.URL(), "RETKOOP_MAIL_FROM": "OCCE <no-reply@occe.example>",
 		"RETKOOP_IMAP_URL": imapURL, "RETKOOP_BASE_URL": "https://retkoop.example",
 	}
@@ -64,7 +64,7 @@ func newSQLiteRemindEnv(t *testing.T) *remindEnv {
 }
 
 // remind runs `retkoop remind ARGS…` and returns its JSON lines.
-func (e *remindEnv) remind(args ...string) []reminderLine {
+func (e *remindEnv) remind(args ...string) []ReminderLine {
 	e.t.Helper()
 	var out, errw bytes.Buffer
 	code := Run(&Env{Args: append([]string{"remind"}, args...), Stdout: &out, Stderr: &errw,
@@ -75,12 +75,12 @@ func (e *remindEnv) remind(args ...string) []reminderLine {
 	return parseLines(e.t, out.String())
 }
 
-func parseLines(t *testing.T, s string) []reminderLine {
+func parseLines(t *testing.T, s string) []ReminderLine {
 	t.Helper()
-	var lines []reminderLine
+	var lines []ReminderLine
 	dec := json.NewDecoder(strings.NewReader(s))
 	for dec.More() {
-		var l reminderLine
+		var l ReminderLine
 		if err := dec.Decode(&l); err != nil {
 			t.Fatalf("remind output is not JSON lines: %v\n%s", err, s)
 		}
@@ -166,7 +166,7 @@ func TestRemindOnceQueuesWhatIsMissingOnce(t *testing.T) {
 	// AD 70's coop never opened its dossier: it owes everything.
 
 	lines := e.remind("--once", "--at", "2026-09-23") // J-7, a Wednesday
-	byUAI := map[string]reminderLine{}
+	byUAI := map[string]ReminderLine{}
 	for _, l := range lines {
 		byUAI[l.UAI] = l
 	}
@@ -211,12 +211,12 @@ func TestRemindOnceQueuesWhatIsMissingOnce(t *testing.T) {
 		t.Errorf("reminder lacks the link or the AD's name:\n%s", text)
 	}
 	camp, _ := e.db.System().EnsureCampaign(context.Background(), e.adA.ID, "2025-2026")
-	wantReply := "<documents+" + workflow.Token(e.app.cfg.Secret, e.coopA.ID, camp.ID) + "@occe31.example>"
+	wantReply := "<documents+" + workflow.Token(e.app.Cfg.Secret, e.coopA.ID, camp.ID) + "@occe31.example>"
 	if h["Reply-To"] != wantReply || h["Auto-Submitted"] != "auto-generated" || h["Message-Id"] == "" || h["Date"] == "" {
 		t.Errorf("headers = %v, want Reply-To %s", h, wantReply)
 	}
 	local, _, _ := strings.Cut(strings.Trim(h["Reply-To"], "<>"), "@")
-	if coop, c, ok := workflow.ParseToken(e.app.cfg.Secret, strings.TrimPrefix(local, "documents+")); !ok || coop != e.coopA.ID || c != camp.ID {
+	if coop, c, ok := workflow.ParseToken(e.app.Cfg.Secret, strings.TrimPrefix(local, "documents+")); !ok || coop != e.coopA.ID || c != camp.ID {
 		t.Errorf("Reply-To token does not name the coop and campaign: %s", h["Reply-To"])
 	}
 
@@ -265,7 +265,7 @@ func TestRemindConcurrentRunsSendEachReminderOnce(t *testing.T) {
 		e.owe(e.coopA, workflow.Releve)
 		e.owe(e.coopA2)
 		var mu sync.Mutex
-		var all []reminderLine
+		var all []ReminderLine
 		var wg sync.WaitGroup
 		for i := 0; i < 3; i++ {
 			wg.Add(1)

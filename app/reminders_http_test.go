@@ -58,8 +58,8 @@ func TestReminderRulesAreEditedByAdmins(t *testing.T) {
 	}
 	// The scheduler follows the new rules: J-10 is 5 October.
 	w.owe(w.coopA2)
-	var got []reminderLine
-	if err := w.app.remindAll(context.Background(), paris10("2026-10-05"), func(l reminderLine) { got = append(got, l) }); err != nil {
+	var got []ReminderLine
+	if err := w.app.RemindAll(context.Background(), paris10("2026-10-05"), func(l ReminderLine) { got = append(got, l) }); err != nil {
 		t.Fatal(err)
 	}
 	rules := map[string]string{}
@@ -176,8 +176,8 @@ func TestCorrectionRequestQueuesTheMandatairesMail(t *testing.T) {
 		t.Fatalf("correction mail = %+v", m)
 	}
 	// The next reminder lists the correction with its reason.
-	var got []reminderLine
-	_ = w.app.remindAll(context.Background(), paris10("2026-09-23"), func(l reminderLine) { got = append(got, l) })
+	var got []ReminderLine
+	_ = w.app.RemindAll(context.Background(), paris10("2026-09-23"), func(l ReminderLine) { got = append(got, l) })
 	reminder, _ := w.db.System().MailByKey(context.Background(), store.ReminderKey(w.coopA.ID, campaignID(t, w), "J-7"))
 	if reminder == nil || !strings.Contains(reminder.Text, "Corrections demandées") || !strings.Contains(reminder.Text, "La signature du parent manque.") {
 		t.Fatalf("reminder after a correction: %+v", reminder)
@@ -195,21 +195,21 @@ func campaignID(t *testing.T, w *world) int64 {
 
 func TestDigest(t *testing.T) {
 	for day, want := range map[string]bool{"2026-09-21": true, "2026-09-26": false, "2026-09-27": false, "2026-08-03": false} {
-		if _, ok := digestDue(paris10(day)); ok != want {
+		if _, ok := DigestDue(paris10(day)); ok != want {
 			t.Errorf("digestDue(%s) = %v", day, ok)
 		}
 	}
-	if since, _ := digestDue(paris10("2026-09-21")); !since.Equal(paris10("2026-09-18").Add(-2 * time.Hour)) {
+	if since, _ := DigestDue(paris10("2026-09-21")); !since.Equal(paris10("2026-09-18").Add(-2 * time.Hour)) {
 		t.Errorf("Monday's digest covers since %v", since)
 	}
 	w := newWorld(t)
 	w.owe(w.coopA2) // transmitted: to review
 	now := paris10("2026-10-02")
-	w.app.now = func() time.Time { return now }
-	if err := w.app.digestAll(context.Background(), now); err != nil {
+	w.app.Now = func() time.Time { return now }
+	if err := w.app.DigestAll(context.Background(), now); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.app.digestAll(context.Background(), now); err != nil { // a second scheduler
+	if err := w.app.DigestAll(context.Background(), now); err != nil { // a second scheduler
 		t.Fatal(err)
 	}
 	scope, _ := w.db.ForAD(context.Background(), w.adA.ID, nil)
@@ -242,8 +242,8 @@ func TestValidationNoticeIsQueuedOnce(t *testing.T) {
 		t.Fatalf("validation mails = %+v", mails)
 	}
 	// Validated: the coop gets no reminder.
-	var got []reminderLine
-	_ = w.app.remindAll(context.Background(), paris10("2026-09-23"), func(l reminderLine) { got = append(got, l) })
+	var got []ReminderLine
+	_ = w.app.RemindAll(context.Background(), paris10("2026-09-23"), func(l ReminderLine) { got = append(got, l) })
 	for _, l := range got {
 		if l.UAI == "0310036W" {
 			t.Fatalf("a validated coop got a reminder: %+v", l)

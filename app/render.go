@@ -30,7 +30,7 @@ type Renderer struct {
 }
 
 // paris is the time zone every date is shown in.
-var paris = mustLoadLocation("Europe/Paris")
+var Paris = mustLoadLocation("Europe/Paris")
 
 func mustLoadLocation(name string) *time.Location {
 	loc, err := time.LoadLocation(name)
@@ -96,13 +96,13 @@ func (r *Renderer) funcs() template.FuncMap {
 			if t.IsZero() {
 				return ""
 			}
-			return t.In(paris).Format("02/01/2006")
+			return t.In(Paris).Format("02/01/2006")
 		},
 		"datetime": func(t time.Time) string {
 			if t.IsZero() {
 				return ""
 			}
-			return t.In(paris).Format("02/01/2006 à 15:04")
+			return t.In(Paris).Format("02/01/2006 à 15:04")
 		},
 		"isodate": func(t time.Time) string {
 			if t.IsZero() {

@@ -54,7 +54,7 @@ func TestPasswordResetEndToEnd(t *testing.T) {
 		t.Fatalf("reset mails = %+v", mails)
 	}
 	m := resetLinkRE.FindStringSubmatch(mails[0].Text)
-	if m == nil || !strings.Contains(mails[0].Text, w.app.cfg.BaseURL.String()+"/reinitialiser/") {
+	if m == nil || !strings.Contains(mails[0].Text, w.app.Cfg.BaseURL.String()+"/reinitialiser/") {
 		t.Fatalf("no link in:\n%s", mails[0].Text)
 	}
 	link := "/reinitialiser/" + m[1]
@@ -125,7 +125,7 @@ func TestPasswordResetMailIsNeverShownToStaff(t *testing.T) {
 	if page.Find("#mail-text").Length() != 0 || strings.Contains(page.Text(), "/reinitialiser/") {
 		t.Fatal("staff can read a reset link in the outbox")
 	}
-	if _, err := w.app.deliverOutbox(context.Background(), time.Now()); err != nil {
+	if _, err := w.app.DeliverOutbox(context.Background(), time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	got := srv.Messages()

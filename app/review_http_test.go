@@ -21,7 +21,7 @@ func checkStatus(doc *goquery.Document, key string) string {
 // start (statement, cash count and book agree).
 func TestDossierReviewShowsTheCrossChecks(t *testing.T) {
 	w := newWorld(t)
-	w.app.now = func() time.Time { return septNow }
+	w.app.Now = func() time.Time { return septNow }
 	ctx := context.Background()
 	w.closingYear()
 	// A statement without lines: every bank operation of the book is still
@@ -53,10 +53,10 @@ func TestDossierReviewShowsTheCrossChecks(t *testing.T) {
 
 	w.closeBookDirectly()
 	cs := w.coopScopeOf(w.coopA)
-	if err := w.app.validateCRF(ctx, cs, ex25); err != nil {
+	if err := w.app.ValidateCRF(ctx, cs, ex25); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.app.validateSubsidies(ctx, cs, ex25); err != nil {
+	if err := w.app.ValidateSubsidies(ctx, cs, ex25); err != nil {
 		t.Fatal(err)
 	}
 	doc = staff.doc(staff.get(page))

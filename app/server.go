@@ -18,14 +18,14 @@ import (
 // database is reached only through scoped handles (store.CoopScope,
 // store.ADScope) or the named cross-tenant ones (System, Auth).
 type App struct {
-	cfg        *Config
-	db         *store.DB
+	Cfg        *Config
+	DB         *store.DB
 	render     *Renderer
-	log        *slog.Logger
-	now        func() time.Time
+	Log        *slog.Logger
+	Now        func() time.Time
 	idThrottle *auth.Throttle
 	ipThrottle *auth.Throttle
-	hashParams auth.Params
+	HashParams auth.Params
 	sessionTTL time.Duration
 	bookViews  viewCache // rendered book lists (bookcache.go)
 }
@@ -37,10 +37,10 @@ func New(cfg *Config, db *store.DB, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	return &App{
-		cfg: cfg, db: db, render: r, log: log, now: time.Now,
+		Cfg: cfg, DB: db, render: r, Log: log, Now: time.Now,
 		idThrottle: auth.NewThrottle(5, 15*time.Minute),
 		ipThrottle: auth.NewThrottle(30, 15*time.Minute),
-		hashParams: auth.DefaultParams,
+		HashParams: auth.DefaultParams,
 		sessionTTL: 12 * time.Hour,
 	}, nil
 }
@@ -50,8 +50,8 @@ func New(cfg *Config, db *store.DB, log *slog.Logger) (*App, error) {
 // state-changing request coming from another site, login included.
 func (a *App) Handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
-	if err := cop.AddTrustedOrigin(a.cfg.BaseURL.Scheme + "://" + a.cfg.BaseURL.Host); err != nil {
-		a.log.Warn("trusted origin", "error", err)
+	if err := cop.AddTrustedOrigin(a.Cfg.BaseURL.Scheme + "://" + a.Cfg.BaseURL.Host); err != nil {
+		a.Log.Warn("trusted origin", "error", err)
 	}
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -65,7 +65,7 @@ func (a *App) Handler() http.Handler {
 // down gracefully (in-flight requests get 15 s), then stops the workers.
 func (a *App) Serve(ctx context.Context, workers ...func(context.Context)) error {
 	srv := &http.Server{
-		Addr:              a.cfg.Addr,
+		Addr:              a.Cfg.Addr,
 		Handler:           a.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
@@ -73,11 +73,11 @@ func (a *App) Serve(ctx context.Context, workers ...func(context.Context)) error
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
-	ln, err := net.Listen("tcp", a.cfg.Addr)
+	ln, err := net.Listen("tcp", a.Cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	a.log.Info("listening", "addr", ln.Addr().String(), "base_url", a.cfg.BaseURL.String())
+	a.Log.Info("listening", "addr", ln.Addr().String(), "base_url", a.Cfg.BaseURL.String())
 	wctx, stopWorkers := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	for _, w := range workers {
@@ -93,11 +93,11 @@ func (a *App) Serve(ctx context.Context, workers ...func(context.Context)) error
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	a.log.Info("shutting down")
+	a.Log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		a.log.Error("shutdown", "error", err)
+		a.Log.Error("shutdown", "error", err)
 	}
 	stopWorkers()
 	wg.Wait()

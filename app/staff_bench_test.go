@@ -48,7 +48,7 @@ func BenchmarkStaffAtScale(b *testing.B) {
 			}
 			b.Run("consolidation_snapshots", func(b *testing.B) {
 				for b.Loop() {
-					c, err := env.app.consolidate(context.Background(), env.ad, "2025-2026")
+					c, err := env.app.Consolidate(context.Background(), env.ad, "2025-2026")
 					if err != nil || c.C.CoopsInclus == 0 {
 						b.Fatalf("consolidate: %v (%d included)", err, c.C.CoopsInclus)
 					}
@@ -120,7 +120,7 @@ func newStaffBench(b *testing.B, kind string) *staffBench {
 		b.Fatal(err)
 	}
 	// The campaign is being collected: a month after its deadline.
-	a.now = func() time.Time { return time.Date(2026, 10, 30, 10, 0, 0, 0, paris) }
+	a.Now = func() time.Time { return time.Date(2026, 10, 30, 10, 0, 0, 0, Paris) }
 	u, err := db.Auth().UserByLogin(ctx, "comptes@occe31.example")
 	if err != nil {
 		b.Fatal(err)

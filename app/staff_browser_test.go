@@ -17,7 +17,7 @@ import (
 // and chart.
 func TestBrowserStaffReviewJourney(t *testing.T) {
 	w := newWorld(t)
-	w.app.now = func() time.Time { return octNow }
+	w.app.Now = func() time.Time { return octNow }
 	mand := w.login("0310036W")
 	if res := mand.upload("/coop/dossier/2025-2026/elements/quitus/documents", "quitus.pdf", pdfBytes); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("upload: %d", res.StatusCode)

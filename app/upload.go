@@ -39,7 +39,7 @@ type upload struct {
 // never sits in memory; a plain form post has already been parsed by the
 // CSRF check (which reads the token field), and its file is read from there.
 func (a *App) receiveUpload(c *gin.Context, field string) (upload, error) {
-	store := a.docs()
+	store := a.Docs()
 	if form := c.Request.MultipartForm; form != nil {
 		up := upload{Fields: url.Values(form.Value)}
 		fhs := form.File[field]
