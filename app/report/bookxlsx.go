@@ -1,4 +1,4 @@
-package ledger
+package report
 
 import (
 	"fmt"
@@ -6,14 +6,14 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"retkoop/app/ledger"
 	"retkoop/app/money"
 )
 
-// Sheet names and the euro number format of the XLSX export.
+// Sheet names of the book's XLSX export.
 const (
 	SheetOperations = "Opérations"
 	SheetTotals     = "Totaux par compte"
-	euroFormat      = `#,##0.00\ "€"`
 )
 
 // WriteBookXLSX writes the book as a spreadsheet: a sheet "Opérations" with
@@ -21,10 +21,10 @@ const (
 // sheet "Totaux par compte" with each account's total, the totals of charges
 // and produits and the résultat. Amounts are numbers with a euro format so
 // that the mandataire can add them up in the spreadsheet.
-func WriteBookXLSX(w io.Writer, ops []Operation, totals Totals, chart Chart) error {
+func WriteBookXLSX(w io.Writer, ops []ledger.Operation, totals ledger.Totals, chart ledger.Chart) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	if err := writeXLSX(f, ops, totals, chart); err != nil {
+	if err := writeBookXLSX(f, ops, totals, chart); err != nil {
 		return fmt.Errorf("écrire le cahier XLSX : %w", err)
 	}
 	if err := f.Write(w); err != nil {
@@ -37,7 +37,7 @@ func WriteBookXLSX(w io.Writer, ops []Operation, totals Totals, chart Chart) err
 // used at this boundary, never for arithmetic.
 func euros(m money.Money) float64 { return float64(m.Cents()) / 100 }
 
-func writeXLSX(f *excelize.File, ops []Operation, totals Totals, chart Chart) error {
+func writeBookXLSX(f *excelize.File, ops []ledger.Operation, totals ledger.Totals, chart ledger.Chart) error {
 	numFmt := euroFormat
 	moneyStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &numFmt})
 	if err != nil {
@@ -67,8 +67,8 @@ func writeXLSX(f *excelize.File, ops []Operation, totals Totals, chart Chart) er
 		return err
 	}
 	row := 2
-	for _, op := range NewBook(nil, ops).Ops {
-		for _, rec := range xlsxRows(&op, chart) {
+	for _, op := range ledger.NewBook(nil, ops).Ops {
+		for _, rec := range bookXLSXRows(&op, chart) {
 			cell, _ := excelize.CoordinatesToCellName(1, row)
 			if err := f.SetSheetRow(s, cell, &rec); err != nil {
 				return err
@@ -135,9 +135,9 @@ func writeXLSX(f *excelize.File, ops []Operation, totals Totals, chart Chart) er
 	return f.SetColWidth(t, "C", "C", 14)
 }
 
-// xlsxRows returns the spreadsheet rows of one operation, one per
+// bookXLSXRows returns the spreadsheet rows of one operation, one per
 // ventilation line, or one for a transfer.
-func xlsxRows(op *Operation, chart Chart) [][]any {
+func bookXLSXRows(op *ledger.Operation, chart ledger.Chart) [][]any {
 	var ticked any
 	if op.Ticked != nil {
 		ticked = *op.Ticked
@@ -152,25 +152,25 @@ func xlsxRows(op *Operation, chart Chart) [][]any {
 		return []any{op.Date, op.Piece, op.Libelle, op.Mode.Label(), op.Cheque, treasuryName(op.Treasury),
 			account, label, rec, dep, ticked, op.Project}
 	}
-	if op.Kind == Transfert {
+	if op.Kind == ledger.Transfert {
 		return [][]any{row("", "Mouvement interne vers "+op.Counterpart.Label(), op.Amount, false)}
 	}
 	if len(op.Lines) == 0 {
-		return [][]any{row("", "Non ventilé", op.Amount, op.Kind == Recette)}
+		return [][]any{row("", "Non ventilé", op.Amount, op.Kind == ledger.Recette)}
 	}
 	out := make([][]any, len(op.Lines))
 	for i, l := range op.Lines {
-		out[i] = row(l.Account, chart.Label(l.Account), l.Amount, op.Kind == Recette)
+		out[i] = row(l.Account, chart.Label(l.Account), l.Amount, op.Kind == ledger.Recette)
 	}
 	return out
 }
 
 // treasuryName is a treasury's name as a column value.
-func treasuryName(t Treasury) string {
+func treasuryName(t ledger.Treasury) string {
 	switch {
-	case t == Banque:
+	case t == ledger.Banque:
 		return "Compte courant"
-	case t == Caisse:
+	case t == ledger.Caisse:
 		return "Caisse"
 	case t.IsRegie():
 		return "Régie " + t.RegieID()
