@@ -65,7 +65,7 @@ func dial(ctx context.Context, mb Mailbox, timeout time.Duration, tlsConf *tls.C
 	if err != nil {
 		return nil, fmt.Errorf("dial imap: %w", err)
 	}
-	if mb.TLS == TLSNone && !isLoopback(host) {
+	if mb.TLS == TLSNone && !IsLoopback(host) {
 		return nil, fmt.Errorf("dial imap: plain text refused for %s", host)
 	}
 	cfg := &tls.Config{}

@@ -86,7 +86,7 @@ func ParseURL(raw string) (Mailbox, error) {
 		}
 		port = p
 	}
-	if m.TLS == TLSNone && !isLoopback(host) {
+	if m.TLS == TLSNone && !IsLoopback(host) {
 		return Mailbox{}, fmt.Errorf("parse imap url: tls=none is only allowed on a loopback host, not %q", host)
 	}
 	m.Addr = net.JoinHostPort(host, port)
@@ -108,9 +108,11 @@ func ParseURL(raw string) (Mailbox, error) {
 	return m, nil
 }
 
-// isLoopback accepts localhost and loopback IP literals without resolving
-// names, so a DNS answer cannot turn plain text on for a remote host.
-func isLoopback(host string) bool {
+// IsLoopback reports whether host (a name or IP literal, without port or
+// brackets) is localhost or a loopback address, the only hosts a plain-text
+// connection may go to. It resolves no names, so a DNS answer cannot turn
+// plain text on for a remote host.
+func IsLoopback(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}

@@ -81,3 +81,16 @@ func TestParseSize(t *testing.T) {
 		}
 	}
 }
+
+func TestIsLoopback(t *testing.T) {
+	for host, want := range map[string]bool{
+		"localhost": true, "LocalHost": true, "127.0.0.1": true, "127.3.2.1": true, "::1": true,
+		"::ffff:127.0.0.1": true,
+		"":                 false, "localhost.": false, "[::1]": false, "127.0.0.1:143": false,
+		"mail.example.org": false, "10.0.0.1": false, "::": false, "localhost.example.org": false,
+	} {
+		if got := IsLoopback(host); got != want {
+			t.Errorf("IsLoopback(%q) = %v, want %v", host, got, want)
+		}
+	}
+}
