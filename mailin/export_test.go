@@ -4,4 +4,6 @@ package mailin
 var (
 	ScanImageFile = scanImageFile
 	ScanPDFFile   = scanPDFFile
+	// PutBackWith is PutBack with a chosen timeout and TLS configuration.
+	PutBackWith = putBack
 )

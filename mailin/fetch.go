@@ -85,28 +85,39 @@ func dial(ctx context.Context, mb Mailbox, timeout time.Duration, tlsConf *tls.C
 	if err != nil {
 		return nil, fmt.Errorf("dial imap %s: %w", mb.Addr, err)
 	}
-	// The deadline covers the TLS handshake and STARTTLS, which run before
-	// imapclient manages deadlines itself.
-	conn.SetDeadline(time.Now().Add(timeout))
+	// imapclient sets its own read deadlines, and none at all during the
+	// STARTTLS handshake: the connection is closed instead when the timeout
+	// passes or ctx ends before it is protected.
+	stop := context.AfterFunc(dctx, func() { conn.Close() })
 	var c *imapclient.Client
+	step := "connect"
 	switch mb.TLS {
 	case TLSImplicit:
+		step = "tls"
 		cfg.NextProtos = []string{"imap"}
 		tc := tls.Client(conn, cfg)
-		if err := tc.HandshakeContext(dctx); err != nil {
-			conn.Close()
-			return nil, fmt.Errorf("dial imap %s: tls: %w", mb.Addr, err)
+		if err = tc.HandshakeContext(dctx); err == nil {
+			c = imapclient.New(tc, opts)
 		}
-		c = imapclient.New(tc, opts)
 	case TLSStartTLS:
+		step = "starttls"
 		c, err = imapclient.NewStartTLS(conn, opts)
-		if err != nil {
-			return nil, fmt.Errorf("dial imap %s: starttls: %w", mb.Addr, err)
-		}
 	default:
 		c = imapclient.New(conn, opts)
 	}
-	conn.SetDeadline(time.Time{})
+	if !stop() {
+		if c != nil {
+			c.Close()
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("dial imap %s: %s: %w", mb.Addr, step, context.Cause(ctx))
+		}
+		return nil, fmt.Errorf("dial imap %s: %s: no answer from the server within %s", mb.Addr, step, timeout)
+	}
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("dial imap %s: %s: %w", mb.Addr, step, err)
+	}
 	s := &session{c: c, timeout: timeout}
 	err = s.guard(ctx, "login", func(*watchdog) error {
 		if err := c.WaitGreeting(); err != nil {
