@@ -307,3 +307,22 @@ func TestDialFailureIsTransient(t *testing.T) {
 }
 
 func fsSub() (fs.FS, error) { return fs.Sub(templates.FS, "mail") }
+
+// TestDatesInParisTime: dates are written on Paris's calendar with its
+// summer time (a fixed +1 h zone would write 22:30 and 30/09 below).
+func TestDatesInParisTime(t *testing.T) {
+	tpl := load(t)
+	evening := time.Date(2026, 9, 30, 21, 30, 0, 0, time.UTC) // 23:30 in Paris
+	c, err := tpl.Render(mail.Digest, ad, mail.DigestView{Name: "Agent", Date: evening.Add(time.Hour), Exercice: "2025-2026",
+		Deadline: deadline(),
+		Arrived:  []mail.DigestArrival{{UAI: "0310036W", CoopName: "École Alpha", What: "quitus.pdf", At: evening}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Synthèse du 01/10/2026"; !strings.HasPrefix(c.Subject, want) {
+		t.Errorf("subject = %q, want it to start with %q", c.Subject, want)
+	}
+	if want := "(30/09/2026 à 23:30)"; !strings.Contains(c.Text, want) || !strings.Contains(c.HTML, want) {
+		t.Errorf("text or HTML lacks %q:\n%s\n%s", want, c.Text, c.HTML)
+	}
+}

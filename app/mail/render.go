@@ -17,6 +17,8 @@ import (
 	"strings"
 	texttemplate "text/template"
 	"time"
+
+	"retkoop/app/fr"
 )
 
 // Identity is the AD as the author of a mail: its name in the text and its
@@ -46,17 +48,6 @@ type Templates struct {
 	html map[string]*htmltemplate.Template
 }
 
-// paris is the time zone of every date in a mail.
-var paris = mustParis()
-
-func mustParis() *time.Location {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return loc
-}
-
 // Load parses every mail of fsys (the templates/mail directory): NAME.txt
 // and NAME.html, each with its layout. Links are made absolute on base.
 // A broken or half-written mail (one of the two files missing) is an error
@@ -65,9 +56,9 @@ func Load(fsys fs.FS, base *url.URL) (*Templates, error) {
 	root := strings.TrimSuffix(base.String(), "/")
 	funcs := map[string]any{
 		"link": func(p string) string { return root + "/" + strings.TrimPrefix(p, "/") },
-		"date": func(t time.Time) string { return t.In(paris).Format("02/01/2006") },
+		"date": func(t time.Time) string { return t.In(fr.Paris).Format("02/01/2006") },
 		"datetime": func(t time.Time) string {
-			return t.In(paris).Format("02/01/2006 à 15:04")
+			return t.In(fr.Paris).Format("02/01/2006 à 15:04")
 		},
 	}
 	t := &Templates{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
