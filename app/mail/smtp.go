@@ -5,13 +5,14 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+
+	"retkoop/mailin"
 )
 
 // Relay is the SMTP server mail goes out through (RETKOOP_SMTP_URL).
@@ -52,7 +53,8 @@ func ParseRelay(raw string) (Relay, error) {
 			return Relay{}, fmt.Errorf("parse smtp url: tls=%q: want starttls, tls or none", t)
 		}
 	}
-	if r.TLS == "none" && !loopback(r.Host) {
+	// The same loopback rule as the IMAP mailboxes': one definition.
+	if r.TLS == "none" && !mailin.IsLoopback(r.Host) {
 		return Relay{}, errors.New("parse smtp url: tls=none is only allowed to a loopback host (127.0.0.1, localhost)")
 	}
 	r.Port = map[string]int{"starttls": 587, "tls": 465, "none": 25}[r.TLS]
@@ -68,14 +70,6 @@ func ParseRelay(raw string) (Relay, error) {
 		r.Password, _ = u.User.Password()
 	}
 	return r, nil
-}
-
-func loopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // Envelope is one mail ready to go: the outbox row as the SMTP server sees
