@@ -1,6 +1,7 @@
 package mailin_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -91,5 +92,20 @@ func TestDovecot(t *testing.T) {
 	}
 	if mem.StoreCalls() != len(raws)+2 {
 		t.Errorf("store calls = %d", mem.StoreCalls())
+	}
+
+	// A retry: the message goes back, byte for byte, as new mail.
+	if err := mailin.PutBack(context.Background(), mb, bytes.NewReader(raws[0])); err != nil {
+		t.Fatalf("PutBack: %v", err)
+	}
+	got := mailintest.UIDs(t, c, mb.Name)
+	if len(got) != 1 {
+		t.Fatalf("%s holds %v after PutBack, want one message", mb.Name, got)
+	}
+	if back := mailintest.Fetch(t, c, mb.Name, got[0]); !bytes.Equal(back, raws[0]) {
+		t.Errorf("put back %d bytes, want the %d of the original", len(back), len(raws[0]))
+	}
+	if res, err := p.RunOnce(context.Background()); err != nil || len(res) != 1 {
+		t.Errorf("RunOnce after PutBack = %+v, %v; want the message handled again", res, err)
 	}
 }
