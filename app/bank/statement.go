@@ -1,7 +1,8 @@
 // Package bank reads bank statements (OFX 1.x/2.x, CSV as exported by French
-// banks), matches their lines to the operations of a coop's compte courant,
-// suggests an operation for a line nothing explains, and computes the état de
-// rapprochement. Pure: no SQL, no HTTP; time is always a parameter.
+// banks), matches their lines to the operations of a coop's compte courant
+// (Match, and Plan: the policy of an import), suggests an operation for a
+// line nothing explains, and computes the état de rapprochement. Pure: no
+// SQL, no HTTP; time is always a parameter.
 //
 // Dates are civil dates: every time.Time this package returns is midnight UTC
 // of the day the bank wrote, so that comparing and subtracting them never
