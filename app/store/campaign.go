@@ -62,24 +62,28 @@ func defaultCampaign(adID int64, exercice string, now time.Time) (*Campaign, err
 
 // ensureCampaign returns the AD's campaign of exercice, creating it with
 // the defaults on first use. Two requests creating it at once both get the
-// same row.
-func (s *DB) ensureCampaign(ctx context.Context, db bun.IDB, adID int64, exercice string) (*Campaign, error) {
-	if c, err := findCampaign(ctx, db, adID, exercice); err == nil || !isNotFound(err) {
+// same row. sel and ins are the calling scope's queries on its AD's tables
+// (filtered and checked by ad_id), adID that AD.
+func (s *DB) ensureCampaign(ctx context.Context, sel func(any) *bun.SelectQuery, ins func(any) *bun.InsertQuery,
+	adID int64, exercice string) (*Campaign, error) {
+	if c, err := findCampaign(ctx, sel, exercice); err == nil || !isNotFound(err) {
 		return c, err
 	}
 	c, err := defaultCampaign(adID, exercice, s.now().UTC())
 	if err != nil {
 		return nil, err
 	}
-	if _, err := db.NewInsert().Model(c).On("CONFLICT (ad_id, exercice) DO NOTHING").Exec(ctx); err != nil {
+	if _, err := ins(c).On("CONFLICT (ad_id, exercice) DO NOTHING").Exec(ctx); err != nil {
 		return nil, fmt.Errorf("ensure campaign: %w", err)
 	}
-	return findCampaign(ctx, db, adID, exercice)
+	return findCampaign(ctx, sel, exercice)
 }
 
-func findCampaign(ctx context.Context, db bun.IDB, adID int64, exercice string) (*Campaign, error) {
+// findCampaign reads the campaign of exercice through sel, a scope's
+// SELECT on its AD's tables.
+func findCampaign(ctx context.Context, sel func(any) *bun.SelectQuery, exercice string) (*Campaign, error) {
 	var c Campaign
-	if err := db.NewSelect().Model(&c).Where("cp.ad_id = ? AND cp.exercice = ?", adID, exercice).Scan(ctx); err != nil {
+	if err := sel(&c).Where("cp.exercice = ?", exercice).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("campaign %s: %w", exercice, notFound(err))
 	}
 	return &c, nil
@@ -88,13 +92,13 @@ func findCampaign(ctx context.Context, db bun.IDB, adID int64, exercice string) 
 // EnsureCampaign returns the AD's campaign of exercice, creating it with the
 // default deadline and rules (seeding, the reminder scheduler).
 func (y *System) EnsureCampaign(ctx context.Context, adID int64, exercice string) (*Campaign, error) {
-	return y.s.ensureCampaign(ctx, y.s.db, adID, exercice)
+	return y.ad(adID).Campaign(ctx, exercice)
 }
 
 // Campaign returns the AD's campaign of exercice, creating it with the
 // defaults on first use.
 func (a *ADScope) Campaign(ctx context.Context, exercice string) (*Campaign, error) {
-	return a.s.ensureCampaign(ctx, a.db, a.id, exercice)
+	return a.s.ensureCampaign(ctx, a.adSel, a.adIns, a.id, exercice)
 }
 
 // SetCampaign changes the deadline and reminder rules of the AD's campaign
@@ -113,8 +117,8 @@ func (a *ADScope) SetCampaign(ctx context.Context, exercice string, deadline tim
 		if c.Deadline == day && c.Rules == text {
 			return nil
 		}
-		if _, err := tx.db.NewUpdate().Model((*Campaign)(nil)).Set("deadline = ?", day).Set("rules = ?", text).
-			Where("id = ? AND ad_id = ?", c.ID, tx.id).Exec(ctx); err != nil {
+		if _, err := tx.adUpd((*Campaign)(nil)).Set("deadline = ?", day).Set("rules = ?", text).
+			Where("cp.id = ?", c.ID).Exec(ctx); err != nil {
 			return fmt.Errorf("set campaign: %w", err)
 		}
 		return tx.Audit(ctx, nil, "campaign.update", map[string]any{"exercice": exercice,
@@ -127,17 +131,17 @@ func (a *ADScope) SetCampaign(ctx context.Context, exercice string, deadline tim
 // the default campaign, unsaved (ID 0).
 func (c *CoopScope) Campaign(ctx context.Context, exercice string) (*Campaign, error) {
 	if c.readOnly {
-		cp, err := findCampaign(ctx, c.db, c.adID, exercice)
+		cp, err := findCampaign(ctx, c.adSel, exercice)
 		if isNotFound(err) {
 			return defaultCampaign(c.adID, exercice, c.s.now().UTC())
 		}
 		return cp, err
 	}
-	return c.s.ensureCampaign(ctx, c.db, c.adID, exercice)
+	return c.s.ensureCampaign(ctx, c.adSel, c.adIns, c.adID, exercice)
 }
 
 // FindCampaign returns the campaign of exercice of the coop's AD without
 // creating it: fault.ErrNotFound when the AD has none yet.
 func (c *CoopScope) FindCampaign(ctx context.Context, exercice string) (*Campaign, error) {
-	return findCampaign(ctx, c.db, c.adID, exercice)
+	return findCampaign(ctx, c.adSel, exercice)
 }

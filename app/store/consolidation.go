@@ -32,13 +32,12 @@ func (a *ADScope) LedgerTotals(ctx context.Context, exercice string) (map[string
 		Account string      `bun:"account"`
 		Total   money.Money `bun:"total"`
 	}
-	err := a.db.NewSelect().TableExpr("operation_lines AS ol").
+	err := a.coopSel((*lineRow)(nil)).
 		ColumnExpr("ol.account, SUM(ol.amount) AS total").
 		Join("JOIN operations AS o ON o.id = ol.operation_id AND o.coop_id = ol.coop_id").
 		Join("JOIN exercices AS e ON e.id = o.exercice_id AND e.coop_id = o.coop_id").
 		Join("JOIN crfs AS cr ON cr.exercice_id = e.id AND cr.coop_id = e.coop_id").
-		Join("JOIN coops AS c ON c.id = e.coop_id").
-		Where("c.ad_id = ? AND e.name = ?", a.id, exercice).
+		Where("e.name = ?", exercice).
 		Where("cr.status IN (?, ?) AND cr.source = ?", CRFValid, CRFLocked, BookKept).
 		Group("ol.account").Scan(ctx, &rows)
 	if err != nil {

@@ -38,17 +38,17 @@ func (a *ADScope) ChangeMandataire(ctx context.Context, coopID int64, name, emai
 			return err
 		}
 		now := tx.s.now().UTC()
-		if _, err := tx.db.NewUpdate().Model((*Coop)(nil)).Set("mandataire_name = ?", name).Set("mandataire_email = ?", email).
-			Set("updated_at = ?", now).Where("id = ? AND ad_id = ?", coopID, tx.id).Exec(ctx); err != nil {
+		if _, err := tx.adUpd((*Coop)(nil)).Set("mandataire_name = ?", name).Set("mandataire_email = ?", email).
+			Set("updated_at = ?", now).Where("c.id = ?", coopID).Exec(ctx); err != nil {
 			return fmt.Errorf("change mandataire: %w", err)
 		}
 		var users []User
-		if err := tx.db.NewSelect().Model(&users).Where("u.coop_id = ? AND u.role = ?", coopID, RoleMandataire).Scan(ctx); err != nil {
+		if err := cs.sel(&users).Where("u.role = ?", RoleMandataire).Scan(ctx); err != nil {
 			return fmt.Errorf("change mandataire: %w", err)
 		}
 		for _, u := range users {
-			if _, err := tx.db.NewUpdate().Model((*User)(nil)).Set("name = ?", name).Set("email = ?", email).
-				Set("password_hash = ''").Set("must_change = ?", true).Where("id = ?", u.ID).Exec(ctx); err != nil {
+			if _, err := cs.upd((*User)(nil)).Set("name = ?", name).Set("email = ?", email).
+				Set("password_hash = ''").Set("must_change = ?", true).Where("u.id = ?", u.ID).Exec(ctx); err != nil {
 				return fmt.Errorf("change mandataire: %w", err)
 			}
 			if err := endAccess(ctx, tx.db, u.ID); err != nil {
@@ -110,7 +110,7 @@ func (a *ADScope) SetStaffDisabled(ctx context.Context, userID int64, disabled b
 		if u.Disabled == disabled {
 			return nil
 		}
-		if _, err := tx.db.NewUpdate().Model((*User)(nil)).Set("disabled = ?", disabled).Where("id = ?", u.ID).Exec(ctx); err != nil {
+		if _, err := tx.adUpd((*User)(nil)).Set("disabled = ?", disabled).Where("u.id = ?", u.ID).Exec(ctx); err != nil {
 			return fmt.Errorf("set staff disabled: %w", err)
 		}
 		if disabled {
@@ -124,6 +124,17 @@ func (a *ADScope) SetStaffDisabled(ctx context.Context, userID int64, disabled b
 		}
 		return tx.Audit(ctx, nil, action, map[string]any{"login": u.Login})
 	})
+}
+
+// takenLogins returns which of logins are already the login of a user,
+// in any AD: a login is unique across the tenants, so an import must know
+// whether a new UAI is free. It answers only that, for the logins asked.
+func takenLogins(ctx context.Context, db bun.IDB, logins []string) ([]string, error) {
+	var taken []string
+	if err := db.NewSelect().Table("users").Column("login").Where("login IN (?)", bun.In(logins)).Scan(ctx, &taken); err != nil {
+		return nil, err
+	}
+	return taken, nil
 }
 
 // ImportPreviewRow says what importing one row would do.
@@ -168,8 +179,8 @@ func (a *ADScope) ImportPreview(ctx context.Context, rows []CoopImport, lines []
 		}
 	}
 	if len(fresh) > 0 {
-		var taken []string
-		if err := a.db.NewSelect().Table("users").Column("login").Where("login IN (?)", bun.In(fresh)).Scan(ctx, &taken); err != nil {
+		taken, err := takenLogins(ctx, a.db, fresh)
+		if err != nil {
 			return nil, nil, fmt.Errorf("import preview: %w", err)
 		}
 		used := map[string]bool{}

@@ -79,18 +79,18 @@ func (a *ADScope) UpdateCoop(ctx context.Context, coopID int64, p CoopParams) er
 		if p.Status != "active" && p.Status != "radiee" {
 			return fault.Invalidf("Statut inconnu : %q.", p.Status)
 		}
-		_, err = tx.db.NewUpdate().Model((*Coop)(nil)).
+		_, err = tx.adUpd((*Coop)(nil)).
 			Set("name = ?", p.Name).Set("address = ?", p.Address).Set("postal_code = ?", p.PostalCode).
 			Set("commune = ?", p.Commune).Set("iban = ?", p.IBAN).Set("mandataire_name = ?", p.MandataireName).
 			Set("mandataire_email = ?", p.MandataireEmail).Set("status = ?", p.Status).Set("book_mode = ?", p.BookMode).
 			Set("updated_at = ?", tx.s.now().UTC()).
-			Where("id = ? AND ad_id = ?", coopID, tx.id).Exec(ctx)
+			Where("c.id = ?", coopID).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("update coop: %w", err)
 		}
 		// The login e-mail of the mandataire follows the coop's parameters.
-		if _, err := tx.db.NewUpdate().Table("users").Set("email = ?", p.MandataireEmail).Set("name = ?", p.MandataireName).
-			Where("coop_id = ? AND role = ?", coopID, RoleMandataire).Exec(ctx); err != nil {
+		if _, err := cs.upd((*User)(nil)).Set("email = ?", p.MandataireEmail).Set("name = ?", p.MandataireName).
+			Where("u.role = ?", RoleMandataire).Exec(ctx); err != nil {
 			return fmt.Errorf("update coop user: %w", err)
 		}
 		return tx.Audit(ctx, &coopID, "coop.update", map[string]any{"avant": before, "apres": p})
@@ -140,13 +140,13 @@ func (a *ADScope) ImportCoops(ctx context.Context, rows []CoopImport, exercice s
 				if r.Params.BookMode != "" {
 					co.BookMode = r.Params.BookMode
 				}
-				if _, err := tx.db.NewInsert().Model(co).Exec(ctx); err != nil {
+				if _, err := tx.adIns(co).Exec(ctx); err != nil {
 					return fmt.Errorf("import coop %s: %w", r.UAI, err)
 				}
 				coopID = co.ID
 				u := &User{Role: RoleMandataire, CoopID: &coopID, Login: r.UAI, Email: r.Params.MandataireEmail,
 					Name: r.Params.MandataireName, MustChange: true, CreatedAt: now}
-				if _, err := tx.db.NewInsert().Model(u).Exec(ctx); err != nil {
+				if _, err := tx.coopOf(coopID).ins(u).Exec(ctx); err != nil {
 					if isUnique(err) {
 						return fault.Invalidf("L'UAI %s est déjà utilisé comme identifiant dans une autre AD.", r.UAI)
 					}
@@ -159,8 +159,7 @@ func (a *ADScope) ImportCoops(ctx context.Context, rows []CoopImport, exercice s
 			default:
 				return fmt.Errorf("import coop %s: %w", r.UAI, err)
 			}
-			cs := &CoopScope{s: tx.s, db: tx.db, id: coopID, adID: tx.id, actor: tx.actor}
-			if err := cs.SetOpening(ctx, exercice, r.OpeningBank, r.OpeningCash); err != nil {
+			if err := tx.coopOf(coopID).SetOpening(ctx, exercice, r.OpeningBank, r.OpeningCash); err != nil {
 				return fmt.Errorf("import coop %s: %w", r.UAI, err)
 			}
 		}
@@ -198,7 +197,7 @@ func (a *ADScope) CreateStaff(ctx context.Context, u *User) error {
 	u.ADID, u.CoopID = &a.id, nil
 	u.CreatedAt = a.s.now().UTC()
 	return a.Tx(ctx, func(tx *ADScope) error {
-		if _, err := tx.db.NewInsert().Model(u).Exec(ctx); err != nil {
+		if _, err := tx.adIns(u).Exec(ctx); err != nil {
 			if isUnique(err) {
 				return fault.Invalidf("Un compte existe déjà pour %s.", u.Login)
 			}

@@ -71,7 +71,7 @@ func (a *ADScope) SetCRADefinition(ctx context.Context, exercice string, d cra.D
 	}
 	now := a.s.now().UTC()
 	row := &craFormRow{ADID: a.id, Exercice: exercice, Definition: string(b), CreatedAt: now, UpdatedAt: now}
-	if _, err := a.db.NewInsert().Model(row).
+	if _, err := a.adIns(row).
 		On("CONFLICT (ad_id, exercice) DO UPDATE").Set("definition = EXCLUDED.definition").Set("updated_at = EXCLUDED.updated_at").
 		Exec(ctx); err != nil {
 		return fmt.Errorf("set cra definition: %w", err)
@@ -83,7 +83,7 @@ func (a *ADScope) SetCRADefinition(ctx context.Context, exercice string, d cra.D
 // exercice, or the one the app ships with.
 func (c *CoopScope) CRADefinition(ctx context.Context, exercice string) (cra.Definition, error) {
 	var rows []craFormRow
-	if err := c.db.NewSelect().Model(&rows).Where("cf.ad_id = ? AND cf.exercice = ?", c.adID, exercice).Scan(ctx); err != nil {
+	if err := c.adSel(&rows).Where("cf.exercice = ?", exercice).Scan(ctx); err != nil {
 		return cra.Definition{}, fmt.Errorf("cra definition: %w", err)
 	}
 	if len(rows) == 0 {
@@ -192,7 +192,7 @@ func (c *CoopScope) SaveCRA(ctx context.Context, exercice string, answers cra.An
 		if row == nil {
 			row = &craRow{CoopID: tx.id, ExerciceID: ex.ID, Definition: string(defJSON), Answers: string(ansJSON),
 				Status: status, SubmittedAt: submitted, UpdatedAt: now}
-			if _, err := tx.db.NewInsert().Model(row).Exec(ctx); err != nil {
+			if _, err := tx.ins(row).Exec(ctx); err != nil {
 				return fmt.Errorf("save cra: %w", err)
 			}
 		} else {

@@ -26,16 +26,14 @@ func (a *ADScope) CRFs(ctx context.Context, exercice string) ([]CoopCRF, error) 
 		return nil, fmt.Errorf("ad crfs: %w", err)
 	}
 	var withEx []int64
-	if err := a.db.NewSelect().TableExpr("exercices AS e").Column("e.coop_id").
-		Join("JOIN coops AS c ON c.id = e.coop_id").
-		Where("c.ad_id = ? AND e.name = ?", a.id, exercice).Scan(ctx, &withEx); err != nil {
+	if err := a.coopSel((*Exercice)(nil)).Column("e.coop_id").
+		Where("e.name = ?", exercice).Scan(ctx, &withEx); err != nil {
 		return nil, fmt.Errorf("ad crfs: %w", err)
 	}
 	var states []CRFState
-	if err := a.db.NewSelect().Model(&states).
+	if err := a.coopSel(&states).
 		Join("JOIN exercices AS e ON e.id = cr.exercice_id AND e.coop_id = cr.coop_id").
-		Join("JOIN coops AS c ON c.id = cr.coop_id").
-		Where("c.ad_id = ? AND e.name = ?", a.id, exercice).Scan(ctx); err != nil {
+		Where("e.name = ?", exercice).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("ad crfs: %w", err)
 	}
 	has := make(map[int64]bool, len(withEx))

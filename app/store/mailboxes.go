@@ -49,7 +49,7 @@ func (a *ADScope) MailboxConfig(ctx context.Context) (*MailboxConfig, error) {
 func (a *ADScope) SetMailboxConfig(ctx context.Context, m MailboxConfig, redacted string) error {
 	m.ADID, m.UpdatedAt, m.UpdatedBy = a.id, a.s.now().UTC(), a.actor
 	return a.Tx(ctx, func(tx *ADScope) error {
-		q := tx.db.NewInsert().Model(&m).On("CONFLICT (ad_id) DO UPDATE").
+		q := tx.adIns(&m).On("CONFLICT (ad_id) DO UPDATE").
 			Set("processed = EXCLUDED.processed, enabled = EXCLUDED.enabled, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by")
 		if m.URL != "" {
 			q = q.Set("url = EXCLUDED.url")

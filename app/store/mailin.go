@@ -105,49 +105,42 @@ type MailAttachment struct {
 }
 
 // MailIn is the mail-in sink's handle: the System handle bound to the AD
-// that owns the mailbox being polled, and to a transaction inside Tx.
+// that owns the mailbox being polled, and to a transaction inside Tx. It
+// has no user; its queries go through the AD's helpers (an ADScope without
+// actor).
 type MailIn struct {
-	s    *DB
-	db   bun.IDB
-	adID int64
+	ad *ADScope
 }
 
 // MailIn returns the mail-in handle of an AD's mailbox.
-func (y *System) MailIn(adID int64) *MailIn { return &MailIn{s: y.s, db: y.s.db, adID: adID} }
+func (y *System) MailIn(adID int64) *MailIn { return &MailIn{ad: y.ad(adID)} }
 
 // ADID returns the id of the AD that owns the mailbox.
-func (m *MailIn) ADID() int64 { return m.adID }
+func (m *MailIn) ADID() int64 { return m.ad.id }
 
 // Tx runs fn in one transaction: the ledger row, the documents, the
 // dossier changes and the acknowledgement commit together or not at all.
 func (m *MailIn) Tx(ctx context.Context, fn func(tx *MailIn) error) error {
-	if _, ok := m.db.(bun.Tx); ok {
-		return fn(m)
-	}
-	return m.s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		cp := *m
-		cp.db = tx
-		return fn(&cp)
-	})
+	return m.ad.Tx(ctx, func(tx *ADScope) error { return fn(&MailIn{ad: tx}) })
 }
 
 // Coop returns the system scope (no user) of one of the AD's coops, bound
 // to the handle's transaction; another AD's coop is fault.ErrNotFound.
 func (m *MailIn) Coop(ctx context.Context, coopID int64) (*CoopScope, error) {
-	n, err := m.db.NewSelect().Table("coops").Where("id = ? AND ad_id = ?", coopID, m.adID).Count(ctx)
+	n, err := m.ad.adSel((*Coop)(nil)).Where("c.id = ?", coopID).Count(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("mail-in coop: %w", err)
 	}
 	if n == 0 {
 		return nil, fmt.Errorf("mail-in coop %d: %w", coopID, fault.ErrNotFound)
 	}
-	return &CoopScope{s: m.s, db: m.db, id: coopID, adID: m.adID}, nil
+	return m.ad.coopOf(coopID), nil
 }
 
 // CoopByUAI returns the AD's coop with that UAI (upper case).
 func (m *MailIn) CoopByUAI(ctx context.Context, uai string) (*Coop, error) {
 	var co Coop
-	err := m.db.NewSelect().Model(&co).Where("c.ad_id = ? AND c.uai = ?", m.adID, strings.ToUpper(uai)).Scan(ctx)
+	err := m.ad.adSel(&co).Where("c.uai = ?", strings.ToUpper(uai)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("mail-in coop by uai: %w", notFound(err))
 	}
@@ -157,7 +150,7 @@ func (m *MailIn) CoopByUAI(ctx context.Context, uai string) (*Coop, error) {
 // CoopByID returns the AD's coop with that id (a reply token names it).
 func (m *MailIn) CoopByID(ctx context.Context, id int64) (*Coop, error) {
 	var co Coop
-	if err := m.db.NewSelect().Model(&co).Where("c.ad_id = ? AND c.id = ?", m.adID, id).Scan(ctx); err != nil {
+	if err := m.ad.adSel(&co).Where("c.id = ?", id).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("mail-in coop %d: %w", id, notFound(err))
 	}
 	return &co, nil
@@ -167,7 +160,7 @@ func (m *MailIn) CoopByID(ctx context.Context, id int64) (*Coop, error) {
 // (compared in lower case).
 func (m *MailIn) CoopsByEmail(ctx context.Context, email string) ([]Coop, error) {
 	var out []Coop
-	err := m.db.NewSelect().Model(&out).Where("c.ad_id = ? AND lower(c.mandataire_email) = ?", m.adID, strings.ToLower(email)).
+	err := m.ad.adSel(&out).Where("lower(c.mandataire_email) = ?", strings.ToLower(email)).
 		Order("c.id").Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("mail-in coops by email: %w", err)
@@ -178,7 +171,7 @@ func (m *MailIn) CoopsByEmail(ctx context.Context, email string) ([]Coop, error)
 // Coops lists the AD's coops (for the triage's suggestion).
 func (m *MailIn) Coops(ctx context.Context) ([]Coop, error) {
 	var out []Coop
-	if err := m.db.NewSelect().Model(&out).Where("c.ad_id = ?", m.adID).Order("c.id").Scan(ctx); err != nil {
+	if err := m.ad.adSel(&out).Order("c.id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("mail-in coops: %w", err)
 	}
 	return out, nil
@@ -189,11 +182,11 @@ func (m *MailIn) Coops(ctx context.Context) ([]Coop, error) {
 // a message recorded meanwhile gives ErrMailRecorded, not an aborted
 // transaction.
 func (m *MailIn) RecordMessage(ctx context.Context, e *MailEntry) error {
-	e.ADID = m.adID
+	e.ADID = m.ad.id
 	if e.ProcessedAt.IsZero() {
-		e.ProcessedAt = m.s.now().UTC()
+		e.ProcessedAt = m.ad.s.now().UTC()
 	}
-	res, err := m.db.NewInsert().Model(e).On("CONFLICT (mailbox, uid_validity, uid) DO NOTHING").Exec(ctx)
+	res, err := m.ad.adIns(e).On("CONFLICT (mailbox, uid_validity, uid) DO NOTHING").Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("record mail uid %d: %w", e.UID, err)
 	}
@@ -203,8 +196,8 @@ func (m *MailIn) RecordMessage(ctx context.Context, e *MailEntry) error {
 		return ErrMailRecorded
 	}
 	if e.ID == 0 {
-		err := m.db.NewSelect().Model((*MailEntry)(nil)).Column("id").
-			Where("mailbox = ? AND uid_validity = ? AND uid = ?", e.Mailbox, e.UIDValidity, e.UID).Scan(ctx, &e.ID)
+		err := m.ad.adSel((*MailEntry)(nil)).Column("id").
+			Where("ml.mailbox = ? AND ml.uid_validity = ? AND ml.uid = ?", e.Mailbox, e.UIDValidity, e.UID).Scan(ctx, &e.ID)
 		if err != nil {
 			return fmt.Errorf("record mail uid %d: %w", e.UID, err)
 		}
@@ -215,8 +208,8 @@ func (m *MailIn) RecordMessage(ctx context.Context, e *MailEntry) error {
 // FinishMessage writes what handling the files decided: the final outcome,
 // the reason, the count, the kept raw message and the suggested coop.
 func (m *MailIn) FinishMessage(ctx context.Context, e *MailEntry) error {
-	_, err := m.db.NewUpdate().Model(e).Column("issue", "reason", "documents", "raw_sha256", "suggested_coop_id").
-		Where("ml.id = ? AND ml.ad_id = ?", e.ID, m.adID).Exec(ctx)
+	_, err := m.ad.adUpd(e).Column("issue", "reason", "documents", "raw_sha256", "suggested_coop_id").
+		Where("ml.id = ?", e.ID).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("finish mail %d: %w", e.ID, err)
 	}
@@ -225,8 +218,8 @@ func (m *MailIn) FinishMessage(ctx context.Context, e *MailEntry) error {
 
 // AddAttachment records a file of a message.
 func (m *MailIn) AddAttachment(ctx context.Context, at *MailAttachment) error {
-	at.ADID = m.adID
-	if _, err := m.db.NewInsert().Model(at).Exec(ctx); err != nil {
+	at.ADID = m.ad.id
+	if _, err := m.ad.adIns(at).Exec(ctx); err != nil {
 		return fmt.Errorf("record mail attachment %s: %w", at.Name, err)
 	}
 	return nil
@@ -235,7 +228,7 @@ func (m *MailIn) AddAttachment(ctx context.Context, at *MailAttachment) error {
 // QueueMail writes the acknowledgement of a message to the outbox, in the
 // handle's transaction (coopID nil for an unmatched sender).
 func (m *MailIn) QueueMail(ctx context.Context, coopID *int64, om OutboxMail) (bool, error) {
-	_, queued, err := m.s.queueMail(ctx, m.db, m.adID, coopID, om)
+	_, queued, err := m.ad.s.queueMail(ctx, m.ad.adIns, m.ad.adSel, m.ad.id, coopID, om)
 	return queued, err
 }
 

@@ -25,12 +25,11 @@ type MailFilter struct {
 
 // mailSel starts a SELECT on the AD's ledger with the coops' UAI and name.
 func (a *ADScope) mailSel(out any) *bun.SelectQuery {
-	return a.db.NewSelect().Model(out).
+	return a.adSel(out).
 		ColumnExpr("ml.*").
 		ColumnExpr("c.uai AS coop_uai, c.name AS coop_name, sc.uai AS suggested_uai").
 		Join("LEFT JOIN coops AS c ON c.id = ml.coop_id AND c.ad_id = ml.ad_id").
-		Join("LEFT JOIN coops AS sc ON sc.id = ml.suggested_coop_id AND sc.ad_id = ml.ad_id").
-		Where("ml.ad_id = ?", a.id)
+		Join("LEFT JOIN coops AS sc ON sc.id = ml.suggested_coop_id AND sc.ad_id = ml.ad_id")
 }
 
 // MailLedger lists the AD's ledger, newest first, with the total count.
@@ -62,8 +61,8 @@ func (a *ADScope) MailLedger(ctx context.Context, f MailFilter) ([]MailEntry, in
 // MailMailboxes lists the mailboxes found in the AD's ledger.
 func (a *ADScope) MailMailboxes(ctx context.Context) ([]string, error) {
 	var out []string
-	err := a.db.NewSelect().Model((*MailEntry)(nil)).Distinct().Column("mailbox").
-		Where("ad_id = ?", a.id).Order("mailbox").Scan(ctx, &out)
+	err := a.adSel((*MailEntry)(nil)).Distinct().Column("mailbox").
+		Order("mailbox").Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("mail mailboxes: %w", err)
 	}
@@ -89,8 +88,8 @@ func (a *ADScope) MailMessage(ctx context.Context, id int64) (*MailEntry, []Mail
 // ones not yet retried, with their files by ledger id.
 func (a *ADScope) MailTriage(ctx context.Context, limit int) ([]MailEntry, map[int64][]MailAttachment, error) {
 	var out []MailEntry
-	pending := a.db.NewSelect().Model((*MailAttachment)(nil)).Column("ledger_id").
-		Where("ad_id = ? AND status = ?", a.id, AttachmentTriage)
+	pending := a.adSel((*MailAttachment)(nil)).Column("ledger_id").
+		Where("ma.status = ?", AttachmentTriage)
 	q := a.mailSel(&out).
 		Where("ml.id IN (?) OR (ml.issue = ? AND ml.retry = '')", pending, MailFailedIssue).
 		OrderExpr("ml.processed_at DESC, ml.id DESC")
@@ -141,11 +140,11 @@ func (a *ADScope) MailAttachment(ctx context.Context, id int64) (*MailAttachment
 // to a coop's document and dossier item. It changes only a file still in
 // triage; false means someone resolved it first.
 func (a *ADScope) ResolveAttachment(ctx context.Context, id, coopID, documentID int64, exercice, item, status string) (bool, error) {
-	res, err := a.db.NewUpdate().Model((*MailAttachment)(nil)).
+	res, err := a.adUpd((*MailAttachment)(nil)).
 		Set("status = ?", status).Set("coop_id = ?", coopID).Set("document_id = ?", documentID).
 		Set("exercice = ?", exercice).Set("item = ?", item).Set("reason = ''").
 		Set("resolved_at = ?", a.s.now().UTC()).Set("resolved_by = ?", a.actor).
-		Where("id = ? AND ad_id = ? AND status = ?", id, a.id, AttachmentTriage).Exec(ctx)
+		Where("ma.id = ? AND ma.status = ?", id, AttachmentTriage).Exec(ctx)
 	if err != nil {
 		return false, fmt.Errorf("resolve mail attachment %d: %w", id, err)
 	}
@@ -168,9 +167,9 @@ func (a *ADScope) DismissAttachment(ctx context.Context, id int64) error {
 		return err
 	}
 	return a.Tx(ctx, func(tx *ADScope) error {
-		res, err := tx.db.NewUpdate().Model((*MailAttachment)(nil)).
+		res, err := tx.adUpd((*MailAttachment)(nil)).
 			Set("status = ?", AttachmentDismissed).Set("resolved_at = ?", a.s.now().UTC()).Set("resolved_by = ?", a.actor).
-			Where("id = ? AND ad_id = ? AND status = ?", id, a.id, AttachmentTriage).Exec(ctx)
+			Where("ma.id = ? AND ma.status = ?", id, AttachmentTriage).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("dismiss mail attachment %d: %w", id, err)
 		}
@@ -197,8 +196,8 @@ func (a *ADScope) RequestMailRetry(ctx context.Context, ledgerID int64) error {
 		return nil // already asked for, or done: clicking twice changes nothing
 	}
 	return a.Tx(ctx, func(tx *ADScope) error {
-		_, err := tx.db.NewUpdate().Model((*MailEntry)(nil)).Set("retry = ?", RetryRequested).
-			Where("id = ? AND ad_id = ? AND retry = ''", ledgerID, a.id).Exec(ctx)
+		_, err := tx.adUpd((*MailEntry)(nil)).Set("retry = ?", RetryRequested).
+			Where("ml.id = ? AND ml.retry = ''", ledgerID).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("request mail retry %d: %w", ledgerID, err)
 		}

@@ -82,7 +82,10 @@ type Mail struct {
 // queueMail inserts m unless its key is already in the outbox. It is one
 // statement (INSERT … ON CONFLICT DO NOTHING), so it can run inside any
 // transaction, PostgreSQL included, where a failed insert would abort it.
-func (s *DB) queueMail(ctx context.Context, db bun.IDB, adID int64, coopID *int64, m OutboxMail) (*Mail, bool, error) {
+// ins and sel are the calling handle's (a coop's or an AD's: the row is
+// checked by it, the read filtered).
+func (s *DB) queueMail(ctx context.Context, ins func(any) *bun.InsertQuery, sel func(any) *bun.SelectQuery,
+	adID int64, coopID *int64, m OutboxMail) (*Mail, bool, error) {
 	if err := m.check(); err != nil {
 		return nil, false, err
 	}
@@ -90,7 +93,7 @@ func (s *DB) queueMail(ctx context.Context, db bun.IDB, adID int64, coopID *int6
 	row := &Mail{ADID: adID, CoopID: coopID, Kind: m.Kind, IdemKey: m.Key, To: m.To, From: m.From, ReplyTo: m.ReplyTo,
 		Subject: m.Subject, Text: m.Text, HTML: m.HTML, Detail: m.Detail, Status: MailQueued,
 		NextAttemptAt: now, CreatedAt: now}
-	res, err := db.NewInsert().Model(row).On("CONFLICT (idem_key) DO NOTHING").Exec(ctx)
+	res, err := ins(row).On("CONFLICT (idem_key) DO NOTHING").Exec(ctx)
 	if err != nil {
 		return nil, false, fmt.Errorf("queue mail %s: %w", m.Key, err)
 	}
@@ -102,7 +105,7 @@ func (s *DB) queueMail(ctx context.Context, db bun.IDB, adID int64, coopID *int6
 		return nil, false, nil
 	}
 	if row.ID == 0 { // SQLite without RETURNING support in this path
-		if err := db.NewSelect().Model((*Mail)(nil)).Column("id").Where("idem_key = ?", m.Key).Scan(ctx, &row.ID); err != nil {
+		if err := sel((*Mail)(nil)).Column("id").Where("o.idem_key = ?", m.Key).Scan(ctx, &row.ID); err != nil {
 			return nil, false, fmt.Errorf("queue mail %s: %w", m.Key, err)
 		}
 	}
@@ -128,14 +131,15 @@ func (c *CoopScope) QueueMail(ctx context.Context, m OutboxMail) (queued bool, e
 	if err := c.writable(); err != nil {
 		return false, err
 	}
-	_, queued, err = c.s.queueMail(ctx, c.db, c.adID, &c.id, m)
+	_, queued, err = c.s.queueMail(ctx, c.ins, c.sel, c.adID, &c.id, m)
 	return queued, err
 }
 
 // QueueMail writes a mail of an AD, about a coop or not (coopID nil), to
 // the outbox.
 func (y *System) QueueMail(ctx context.Context, adID int64, coopID *int64, m OutboxMail) (queued bool, err error) {
-	_, queued, err = y.s.queueMail(ctx, y.s.db, adID, coopID, m)
+	a := y.ad(adID)
+	_, queued, err = y.s.queueMail(ctx, a.adIns, a.adSel, adID, coopID, m)
 	return queued, err
 }
 

@@ -176,11 +176,10 @@ func (a *ADScope) queueRows(qq QueueQuery, ids []int64) *bun.SelectQuery {
 // the viewer's "seen" mark, narrowed by the filter (tab excepted). ids,
 // when not nil, is the result of the search.
 func (a *ADScope) queueBase(qq QueueQuery, ids []int64) *bun.SelectQuery {
-	q := a.db.NewSelect().TableExpr("coops AS c").
+	q := a.adCoops().
 		Join("JOIN exercices AS e ON e.coop_id = c.id AND e.name = ?", qq.Campaign.Exercice).
 		Join("LEFT JOIN dossiers AS ds ON ds.coop_id = c.id AND ds.campaign_id = ?", qq.Campaign.ID).
-		Join("LEFT JOIN staff_seen AS ss ON ss.dossier_id = ds.id AND ss.user_id = ?", qq.Viewer).
-		Where("c.ad_id = ?", a.id)
+		Join("LEFT JOIN staff_seen AS ss ON ss.dossier_id = ds.id AND ss.user_id = ?", qq.Viewer)
 	if ids != nil {
 		q = q.Where("c.id IN (?)", bun.In(ids))
 	}
@@ -270,7 +269,7 @@ func (a *ADScope) searchIDs(ctx context.Context, search string) ([]int64, bool, 
 	if len(words) == 0 {
 		return nil, true, nil
 	}
-	idx, err := a.s.search.index(ctx, a.db, a.id)
+	idx, err := a.s.search.index(ctx, a)
 	if err != nil {
 		return nil, false, err
 	}
@@ -299,12 +298,13 @@ type searchIndex struct {
 	hay   [][3]string
 }
 
-func (sc *searchCache) index(ctx context.Context, db bun.IDB, adID int64) (*searchIndex, error) {
+func (sc *searchCache) index(ctx context.Context, a *ADScope) (*searchIndex, error) {
+	adID := a.ID()
 	var n, maxID int64
 	var updated string
-	if err := db.NewSelect().TableExpr("coops AS c").
+	if err := a.adCoops().
 		ColumnExpr("count(*), COALESCE(max(c.id), 0), COALESCE(CAST(max(c.updated_at) AS TEXT), '')").
-		Where("c.ad_id = ?", adID).Scan(ctx, &n, &maxID, &updated); err != nil {
+		Scan(ctx, &n, &maxID, &updated); err != nil {
 		return nil, fmt.Errorf("queue search: %w", err)
 	}
 	stamp := fmt.Sprint(n, "/", maxID, "/", updated)
@@ -320,8 +320,7 @@ func (sc *searchCache) index(ctx context.Context, db bun.IDB, adID int64) (*sear
 		Name    string `bun:"name"`
 		Commune string `bun:"commune"`
 	}
-	if err := db.NewSelect().TableExpr("coops AS c").Column("c.id", "c.uai", "c.name", "c.commune").
-		Where("c.ad_id = ?", adID).Scan(ctx, &coops); err != nil {
+	if err := a.adCoops().Column("c.id", "c.uai", "c.name", "c.commune").Scan(ctx, &coops); err != nil {
 		return nil, fmt.Errorf("queue search: %w", err)
 	}
 	idx = &searchIndex{stamp: stamp, ids: make([]int64, len(coops)), hay: make([][3]string, len(coops))}
@@ -355,7 +354,7 @@ func (c *CoopScope) MarkDossierSeen(ctx context.Context, row *DossierRow) error 
 		Version       int64     `bun:"version"`
 		SeenAt        time.Time `bun:"seen_at"`
 	}{UserID: *c.actor, CoopID: c.id, DossierID: row.ID, Version: row.Version, SeenAt: c.s.now().UTC()}
-	if _, err := c.db.NewInsert().Model(seen).On("CONFLICT (user_id, dossier_id) DO UPDATE").
+	if _, err := c.ins(seen).On("CONFLICT (user_id, dossier_id) DO UPDATE").
 		Set("version = EXCLUDED.version").Set("seen_at = EXCLUDED.seen_at").Exec(ctx); err != nil {
 		return fmt.Errorf("mark dossier seen: %w", err)
 	}
@@ -370,9 +369,8 @@ func (a *ADScope) CampaignDates(ctx context.Context, campaignID int64) (transmit
 		Transmitted time.Time `bun:"transmitted_at"`
 		Validated   time.Time `bun:"validated_at"`
 	}
-	if err := a.db.NewSelect().TableExpr("dossiers AS ds").Column("ds.transmitted_at", "ds.validated_at").
-		Join("JOIN coops AS c ON c.id = ds.coop_id").
-		Where("c.ad_id = ? AND ds.campaign_id = ?", a.id, campaignID).
+	if err := a.coopSel((*DossierRow)(nil)).Column("ds.transmitted_at", "ds.validated_at").
+		Where("ds.campaign_id = ?", campaignID).
 		Where("ds.transmitted_at IS NOT NULL OR ds.validated_at IS NOT NULL").Scan(ctx, &rows); err != nil {
 		return nil, nil, fmt.Errorf("campaign dates: %w", err)
 	}

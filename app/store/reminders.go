@@ -47,13 +47,13 @@ func (c *CoopScope) QueueReminder(ctx context.Context, campaignID int64, rule st
 	m.Kind = MailReminder
 	queued := false
 	err := c.Tx(ctx, func(tx *CoopScope) error {
-		row, ok, err := tx.s.queueMail(ctx, tx.db, tx.adID, &tx.id, m)
+		row, ok, err := tx.s.queueMail(ctx, tx.ins, tx.sel, tx.adID, &tx.id, m)
 		if err != nil || !ok {
 			return err
 		}
 		r := &Reminder{CampaignID: campaignID, CoopID: tx.id, Rule: rule, OutboxID: row.ID,
 			Missing: strings.Join(missing, ","), CreatedAt: tx.s.now().UTC()}
-		if _, err := tx.db.NewInsert().Model(r).Exec(ctx); err != nil {
+		if _, err := tx.ins(r).Exec(ctx); err != nil {
 			return fmt.Errorf("queue reminder %s: %w", m.Key, err)
 		}
 		queued = true
@@ -66,7 +66,7 @@ func (c *CoopScope) QueueReminder(ctx context.Context, campaignID int64, rule st
 // knows its campaign by id); another AD's is fault.ErrNotFound.
 func (c *CoopScope) CampaignByID(ctx context.Context, id int64) (*Campaign, error) {
 	var cp Campaign
-	if err := c.db.NewSelect().Model(&cp).Where("cp.id = ? AND cp.ad_id = ?", id, c.adID).Scan(ctx); err != nil {
+	if err := c.adSel(&cp).Where("cp.id = ?", id).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("campaign %d: %w", id, notFound(err))
 	}
 	return &cp, nil
@@ -139,12 +139,11 @@ type Arrival struct {
 // campaign since t, oldest first.
 func (a *ADScope) CampaignArrivals(ctx context.Context, campaignID int64, since time.Time) ([]Arrival, error) {
 	var out []Arrival
-	err := a.db.NewSelect().TableExpr("dossier_documents AS dd").
+	err := a.coopSel((*DossierDocument)(nil)).
 		ColumnExpr("c.uai AS coop_uai, c.name AS coop_name, dd.item, d.name, dd.source, dd.received_at").
 		Join("JOIN dossiers AS ds ON ds.id = dd.dossier_id AND ds.coop_id = dd.coop_id").
-		Join("JOIN coops AS c ON c.id = dd.coop_id").
 		Join("JOIN documents AS d ON d.id = dd.document_id AND d.coop_id = dd.coop_id").
-		Where("c.ad_id = ? AND ds.campaign_id = ? AND dd.received_at >= ?", a.id, campaignID, since.UTC()).
+		Where("ds.campaign_id = ? AND dd.received_at >= ?", campaignID, since.UTC()).
 		OrderExpr("dd.received_at, dd.id").Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("campaign arrivals: %w", err)
@@ -156,12 +155,10 @@ func (a *ADScope) CampaignArrivals(ctx context.Context, campaignID int64, since 
 // newest first, with the coop and the delivery status of each mail.
 func (a *ADScope) CampaignReminders(ctx context.Context, campaignID int64, limit int) ([]Reminder, error) {
 	var out []Reminder
-	q := a.db.NewSelect().Model(&out).ColumnExpr("r.*").
+	q := a.coopSel(&out).ColumnExpr("r.*").
 		ColumnExpr("c.uai AS coop_uai, c.name AS coop_name").
 		ColumnExpr("o.to_addr, o.status, o.last_error, o.sent_at, o.detail").
-		Join("JOIN coops AS c ON c.id = r.coop_id").
-		Join("JOIN outbox AS o ON o.id = r.outbox_id").
-		Where("c.ad_id = ? AND o.ad_id = ?", a.id, a.id).
+		Join("JOIN outbox AS o ON o.id = r.outbox_id AND o.ad_id = c.ad_id").
 		Where("r.campaign_id = ?", campaignID).
 		OrderExpr("r.created_at DESC, c.name")
 	if limit > 0 {
@@ -187,24 +184,24 @@ type ADMail struct {
 
 // MailSettings returns the AD's sender identity (zero fields when unset).
 func (a *ADScope) MailSettings(ctx context.Context) (ADMail, error) {
-	return a.s.System().MailSettings(ctx, a.id)
-}
-
-// MailSettings returns an AD's sender identity (zero fields when unset).
-func (y *System) MailSettings(ctx context.Context, adID int64) (ADMail, error) {
-	m := ADMail{ADID: adID}
-	err := y.s.db.NewSelect().Model(&m).Where("am.ad_id = ?", adID).Scan(ctx)
+	m := ADMail{ADID: a.id}
+	err := a.adSel(&m).Scan(ctx)
 	if err != nil && !isNotFound(notFound(err)) {
 		return ADMail{}, fmt.Errorf("mail settings: %w", err)
 	}
 	return m, nil
 }
 
+// MailSettings returns an AD's sender identity (zero fields when unset).
+func (y *System) MailSettings(ctx context.Context, adID int64) (ADMail, error) {
+	return y.ad(adID).MailSettings(ctx)
+}
+
 // SetMailSettings saves the AD's sender identity (audited).
 func (a *ADScope) SetMailSettings(ctx context.Context, m ADMail) error {
 	m.ADID, m.UpdatedAt = a.id, a.s.now().UTC()
 	return a.Tx(ctx, func(tx *ADScope) error {
-		_, err := tx.db.NewInsert().Model(&m).
+		_, err := tx.adIns(&m).
 			On("CONFLICT (ad_id) DO UPDATE").
 			Set("from_addr = EXCLUDED.from_addr, signature = EXCLUDED.signature, mailbox = EXCLUDED.mailbox, updated_at = EXCLUDED.updated_at").
 			Exec(ctx)

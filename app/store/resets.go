@@ -62,7 +62,8 @@ func (a *Auth) CreatePasswordReset(ctx context.Context, u *User, ttl time.Durati
 		if _, err := tx.NewInsert().Model(pr).Exec(ctx); err != nil {
 			return fmt.Errorf("create password reset: %w", err)
 		}
-		if _, _, err := a.s.queueMail(ctx, tx, adID, coopID, m); err != nil {
+		ad := &ADScope{s: a.s, db: tx, id: adID}
+		if _, _, err := a.s.queueMail(ctx, ad.adIns, ad.adSel, adID, coopID, m); err != nil {
 			return err
 		}
 		return a.s.audit(ctx, tx, &u.ID, &adID, coopID, "user.password.reset_requested", map[string]any{"login": u.Login})

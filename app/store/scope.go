@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
 
 	"retkoop/app/fault"
 )
@@ -96,6 +98,77 @@ func (c *CoopScope) del(model any) *bun.DeleteQuery {
 	return c.db.NewDelete().Model(model).Where("?TableAlias.coop_id = ?", c.id)
 }
 
+// ins starts an INSERT of rows of a coop-owned table: every row's coop_id
+// must be the scope's coop, or the query fails without running.
+func (c *CoopScope) ins(model any) *bun.InsertQuery {
+	return c.db.NewInsert().Model(model).Err(tenantCheck(c.db.Dialect(), model, "coop_id", c.id))
+}
+
+// adSel starts a SELECT on a table of the coop's AD (chart, campaigns,
+// questionnaires), filtered by ad_id.
+func (c *CoopScope) adSel(model any) *bun.SelectQuery {
+	return c.db.NewSelect().Model(model).Where("?TableAlias.ad_id = ?", c.adID)
+}
+
+// adIns starts an INSERT of rows of a table of the coop's AD (a campaign
+// created on first use): every row's ad_id must be the coop's AD.
+func (c *CoopScope) adIns(model any) *bun.InsertQuery {
+	return c.db.NewInsert().Model(model).Err(tenantCheck(c.db.Dialect(), model, "ad_id", c.adID))
+}
+
+// own starts a SELECT on the coop's own row of coops (which has no
+// coop_id: its id is the tenant).
+func (c *CoopScope) own(model any) *bun.SelectQuery {
+	return c.db.NewSelect().Model(model).Where("?TableAlias.id = ?", c.id)
+}
+
+// tenantCheck returns an error unless model (a pointer to a struct or to a
+// slice of structs or of pointers to structs) has the column col and every
+// row has id there: an insert through a scope cannot write a row of
+// another tenant, even when the caller got the id wrong.
+func tenantCheck(d schema.Dialect, model any, col string, id int64) error {
+	v := reflect.ValueOf(model)
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		return fmt.Errorf("scoped insert: model %T is not a non-nil pointer", model)
+	}
+	v = v.Elem()
+	var rows []reflect.Value
+	switch v.Kind() {
+	case reflect.Struct:
+		rows = []reflect.Value{v}
+	case reflect.Slice:
+		for i := range v.Len() {
+			rows = append(rows, reflect.Indirect(v.Index(i)))
+		}
+	default:
+		return fmt.Errorf("scoped insert: model %T is not a struct nor a slice", model)
+	}
+	typ := v.Type()
+	if typ.Kind() == reflect.Slice {
+		typ = typ.Elem()
+		if typ.Kind() == reflect.Pointer {
+			typ = typ.Elem()
+		}
+	}
+	if typ.Kind() != reflect.Struct {
+		return fmt.Errorf("scoped insert: model %T has no rows of a struct type", model)
+	}
+	f, ok := d.Tables().Get(typ).FieldMap[col]
+	if !ok {
+		return fmt.Errorf("scoped insert: %s has no %s column", typ, col)
+	}
+	for _, row := range rows {
+		if !row.IsValid() {
+			return fmt.Errorf("scoped insert: nil row in %T", model)
+		}
+		fv := reflect.Indirect(f.Value(row))
+		if !fv.IsValid() || !fv.CanInt() || fv.Int() != id {
+			return fmt.Errorf("scoped insert: a row of %s has %s %v, not the scope's %d", typ, col, fv, id)
+		}
+	}
+	return nil
+}
+
 // Tx runs fn in a transaction with a scope bound to it.
 func (c *CoopScope) Tx(ctx context.Context, fn func(tx *CoopScope) error) error {
 	if _, ok := c.db.(bun.Tx); ok {
@@ -111,7 +184,7 @@ func (c *CoopScope) Tx(ctx context.Context, fn func(tx *CoopScope) error) error 
 // Coop returns the coop's row.
 func (c *CoopScope) Coop(ctx context.Context) (*Coop, error) {
 	var co Coop
-	if err := c.db.NewSelect().Model(&co).Where("c.id = ?", c.id).Scan(ctx); err != nil {
+	if err := c.own(&co).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("coop: %w", notFound(err))
 	}
 	return &co, nil
@@ -160,15 +233,58 @@ func (a *ADScope) Tx(ctx context.Context, fn func(tx *ADScope) error) error {
 	})
 }
 
+// The query helpers of an ADScope: every query of its methods starts here.
+// A table with an ad_id column goes through adSel/adUpd/adDel/adIns; a
+// coop-owned table (coop_id only) through coopSel, which joins the coops
+// of the AD; the AD's coops themselves are an ad_id table (adSel on Coop)
+// or, for a query that builds its own columns, adCoops.
+
 // adSel starts a SELECT on an AD-owned table, filtered by ad_id.
 func (a *ADScope) adSel(model any) *bun.SelectQuery {
 	return a.db.NewSelect().Model(model).Where("?TableAlias.ad_id = ?", a.id)
 }
 
+// adUpd starts an UPDATE on an AD-owned table, filtered by ad_id.
+func (a *ADScope) adUpd(model any) *bun.UpdateQuery {
+	return a.db.NewUpdate().Model(model).Where("?TableAlias.ad_id = ?", a.id)
+}
+
+// adDel starts a DELETE on an AD-owned table, filtered by ad_id.
+func (a *ADScope) adDel(model any) *bun.DeleteQuery {
+	return a.db.NewDelete().Model(model).Where("?TableAlias.ad_id = ?", a.id)
+}
+
+// adIns starts an INSERT of rows of an AD-owned table: every row's ad_id
+// must be the AD, or the query fails without running.
+func (a *ADScope) adIns(model any) *bun.InsertQuery {
+	return a.db.NewInsert().Model(model).Err(tenantCheck(a.db.Dialect(), model, "ad_id", a.id))
+}
+
+// adCoops starts a SELECT FROM the AD's coops ("coops AS c"), without a
+// model: for queries that choose their columns and join the coops' rows
+// of other tables.
+func (a *ADScope) adCoops() *bun.SelectQuery {
+	return a.db.NewSelect().TableExpr("coops AS c").Where("c.ad_id = ?", a.id)
+}
+
+// coopSel starts a SELECT on a coop-owned table (one with coop_id but no
+// ad_id), restricted to the AD's coops by an inner join that also names
+// the coop "c" for the caller's columns:
+// JOIN coops AS c ON c.id = <table>.coop_id AND c.ad_id = <the AD>.
+func (a *ADScope) coopSel(model any) *bun.SelectQuery {
+	return a.db.NewSelect().Model(model).Join("JOIN coops AS c ON c.id = ?TableAlias.coop_id AND c.ad_id = ?", a.id)
+}
+
+// own starts a SELECT on the AD's own row of ads (which has no ad_id: its
+// id is the tenant).
+func (a *ADScope) own(model any) *bun.SelectQuery {
+	return a.db.NewSelect().Model(model).Where("?TableAlias.id = ?", a.id)
+}
+
 // AD returns the AD's row.
 func (a *ADScope) AD(ctx context.Context) (*AD, error) {
 	var ad AD
-	if err := a.db.NewSelect().Model(&ad).Where("id = ?", a.id).Scan(ctx); err != nil {
+	if err := a.own(&ad).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("ad: %w", notFound(err))
 	}
 	return &ad, nil
@@ -177,14 +293,21 @@ func (a *ADScope) AD(ctx context.Context) (*AD, error) {
 // Coop returns the scope of one of the AD's coops; a coop of another AD is
 // fault.ErrNotFound.
 func (a *ADScope) Coop(ctx context.Context, coopID int64) (*CoopScope, error) {
-	n, err := a.db.NewSelect().Table("coops").Where("id = ? AND ad_id = ?", coopID, a.id).Count(ctx)
+	n, err := a.adSel((*Coop)(nil)).Where("c.id = ?", coopID).Count(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("ad coop: %w", err)
 	}
 	if n == 0 {
 		return nil, fmt.Errorf("ad coop %d: %w", coopID, fault.ErrNotFound)
 	}
-	return &CoopScope{s: a.s, db: a.db, id: coopID, adID: a.id, actor: a.actor}, nil
+	return a.coopOf(coopID), nil
+}
+
+// coopOf returns the scope of one of the AD's coops without checking it
+// belongs to the AD (Coop does): for a coop the caller has just created or
+// read through the AD's own queries.
+func (a *ADScope) coopOf(coopID int64) *CoopScope {
+	return &CoopScope{s: a.s, db: a.db, id: coopID, adID: a.id, actor: a.actor}
 }
 
 // Audit appends a row to the audit log for this AD (coopID may be nil).

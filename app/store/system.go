@@ -18,6 +18,10 @@ type System struct{ s *DB }
 // System returns the cross-tenant handle.
 func (s *DB) System() *System { return &System{s: s} }
 
+// ad returns the AD handle of an AD for the system's per-AD work (no
+// user): its queries go through the ADScope helpers like a staff's.
+func (y *System) ad(adID int64) *ADScope { return &ADScope{s: y.s, db: y.s.db, id: adID} }
+
 // ADByCode returns the AD with that code ("31").
 func (y *System) ADByCode(ctx context.Context, code string) (*AD, error) {
 	var ad AD
