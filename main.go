@@ -5,9 +5,9 @@ package main
 import (
 	"os"
 
-	"retkoop/app"
+	"retkoop/app/cli"
 )
 
 func main() {
-	os.Exit(app.Run(&app.Env{Args: os.Args[1:], Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}))
+	os.Exit(cli.Run(&cli.Env{Args: os.Args[1:], Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}))
 }

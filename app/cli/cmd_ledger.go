@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"retkoop/app/fault"
+	"retkoop/app/ledger"
+	"retkoop/app/store"
+	"retkoop/app/web"
+)
+
+// cmdLedgerImport imports a book CSV into a coop's exercice, all or
+// nothing (contract: `retkoop ledger import FILE --uai UAI --exercice
+// 2025-2026`). An exercice the coop does not have yet is opened with zero
+// balances; a closed one is refused.
+func cmdLedgerImport(ctx context.Context, e *Env, args []string) error {
+	const usageLine = "ledger import FICHIER --uai UAI --exercice AAAA-AAAA"
+	fs := newFlags(e, "ledger import", usageLine)
+	uaiCode := fs.String("uai", "", "UAI de la coopérative")
+	exName := fs.String("exercice", "", "exercice du cahier (ex. 2025-2026)")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || *uaiCode == "" || *exName == "" {
+		fs.Usage()
+		return fmt.Errorf("il faut un fichier, --uai UAI et --exercice AAAA-AAAA")
+	}
+	lex, err := ledger.ParseExercice(*exName)
+	if err != nil {
+		return err
+	}
+	data, err := readBookFile(pos[0])
+	if err != nil {
+		return err
+	}
+	rt, err := open(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer rt.db.Close()
+	cs, co, err := bookCoopByUAI(ctx, rt.db, *uaiCode)
+	if err != nil {
+		return err
+	}
+	if _, err := cs.Exercice(ctx, lex.String()); errors.Is(err, fault.ErrNotFound) {
+		if err := cs.SetOpening(ctx, lex.String(), 0, 0); err != nil {
+			return err
+		}
+	}
+	b, err := cs.Book(ctx, lex.String())
+	if err != nil {
+		return err
+	}
+	none := fmt.Sprintf("%s : aucune opération n'a été enregistrée.", filepath.Base(pos[0]))
+	ops, err := web.ParseBookFile(data, b)
+	if err == nil {
+		_, err = cs.ImportOperations(ctx, b.Exercice.Name, ops)
+	}
+	if err != nil {
+		if msg, ok := fault.Message(err); ok {
+			return fmt.Errorf("%s\n%s", none, msg)
+		}
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "%d opérations importées dans le cahier %s de %s (%s).\n", len(ops), b.Exercice.Name, co.Name, co.UAI)
+	return nil
+}
+
+func readBookFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("ouverture de %s : %w", path, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, web.MaxBookFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("lecture de %s : %w", path, err)
+	}
+	if len(data) > web.MaxBookFile {
+		return nil, fmt.Errorf("%s : fichier trop volumineux (5 Mo au plus)", path)
+	}
+	return data, nil
+}
+
+// bookCoopByUAI finds a coop by its UAI through its mandataire's login (the
+// UAI), which is unique across ADs.
+func bookCoopByUAI(ctx context.Context, db *store.DB, code string) (*store.CoopScope, *store.Coop, error) {
+	u, err := db.System().UserByLogin(ctx, web.NormalizeLogin(code))
+	if err != nil || u.CoopID == nil {
+		if err == nil || errors.Is(err, fault.ErrNotFound) {
+			return nil, nil, fmt.Errorf("aucune coopérative d'UAI « %s »", code)
+		}
+		return nil, nil, err
+	}
+	cs, err := db.ForCoop(ctx, *u.CoopID, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	co, err := cs.Coop(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cs, co, nil
+}

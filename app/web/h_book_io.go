@@ -1,0 +1,170 @@
+package web
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"retkoop/app/csvin"
+	"retkoop/app/fault"
+	"retkoop/app/ledger"
+	"retkoop/app/report"
+	"retkoop/app/store"
+)
+
+// maxBookFile bounds an uploaded book CSV (a year is a few hundred rows).
+const MaxBookFile = 5 << 20
+
+// importPage is the upload of a book CSV and its preview before import.
+type importPage struct {
+	Frame    bookFrame
+	Errors   []string
+	FileName string
+	Content  string // the file, base64, carried from the preview to the import
+	Preview  []bookRow
+	Totals   ledger.Totals
+}
+
+// parseBookFile reads a book CSV for the exercice of b, all or nothing,
+// with the rules of the contract (line-numbered French errors).
+func ParseBookFile(data []byte, b *store.Book) ([]ledger.Operation, error) {
+	lex, err := ledger.ParseExercice(b.Exercice.Name)
+	if err != nil {
+		return nil, fmt.Errorf("parse book: %w", err)
+	}
+	if b.Exercice.State == store.ExerciceClosed {
+		return nil, fault.Invalidf("L'exercice %s est clôturé : rien n'a été importé.", b.Exercice.Name)
+	}
+	ops, err := ledger.ParseBookCSV(bytes.NewReader(data), lex, b.Chart, store.OpeningBalances(b.Exercice))
+	if err != nil {
+		return nil, fault.User(err)
+	}
+	return ops, nil
+}
+
+// bookLineMessages splits an import error into one message per line.
+func bookLineMessages(err error) []string {
+	var le csvin.LineErrors
+	if errors.As(err, &le) {
+		out := make([]string, len(le))
+		for i, e := range le {
+			out[i] = e.Error()
+		}
+		return out
+	}
+	msg, _ := fault.Message(err)
+	return []string{msg}
+}
+
+func (a *Handler) showImport(c *gin.Context) {
+	_, fr, ok := a.frame(c, "import", "Importer un cahier")
+	if !ok {
+		return
+	}
+	a.render.HTML(c, http.StatusOK, "book_import", a.page(c, fr.Title, &importPage{Frame: fr}))
+}
+
+// createImport previews an uploaded file, or imports the previewed file
+// when the mandataire confirms. Nothing is written unless every line is
+// valid.
+func (a *Handler) createImport(c *gin.Context) {
+	cs, b, co, ok := a.loadBook(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	p := &importPage{Frame: newFrame(co, b.Exercice, "import", "Importer un cahier"), FileName: c.PostForm("nom")}
+	data, err := uploadedBook(c, p)
+	var ops []ledger.Operation
+	if err == nil {
+		ops, err = ParseBookFile(data, b)
+	}
+	if err == nil && c.PostForm("confirmer") != "" {
+		var n int
+		if n, err = cs.ImportOperations(ctx, b.Exercice.Name, ops); err == nil {
+			a.redirect(c, fmt.Sprintf("%s?importees=%d", bookURL(b.Exercice.Name, ""), n))
+			return
+		}
+	}
+	if err != nil {
+		if _, ok := fault.Message(err); !ok {
+			a.fail(c, err)
+			return
+		}
+		p.Errors, p.Content = bookLineMessages(err), ""
+		a.render.HTML(c, http.StatusUnprocessableEntity, "book_import", a.page(c, p.Frame.Title, p))
+		return
+	}
+	p.Content, p.Totals = base64.StdEncoding.EncodeToString(data), ledger.ComputeTotals(ops)
+	preview := &store.Book{Exercice: b.Exercice, Ops: ops, Chart: b.Chart, Regies: b.Regies, Documents: map[int64]int64{}}
+	for _, e := range ledger.NewBook(store.OpeningBalances(b.Exercice), ops).Entries() {
+		p.Preview = append(p.Preview, newBookRow(e, preview, 0))
+	}
+	a.render.HTML(c, http.StatusOK, "book_import", a.page(c, p.Frame.Title, p))
+}
+
+// uploadedBook returns the file sent (step 1) or carried by the preview
+// form (step 2).
+func uploadedBook(c *gin.Context, p *importPage) ([]byte, error) {
+	if s := c.PostForm("contenu"); s != "" {
+		data, err := base64.StdEncoding.DecodeString(s)
+		if err != nil || len(data) > MaxBookFile {
+			return nil, fault.Invalidf("Le fichier prévisualisé n'a pas pu être relu : envoyez-le de nouveau.")
+		}
+		return data, nil
+	}
+	fh, err := c.FormFile("fichier")
+	if err != nil {
+		return nil, fault.Invalidf("Choisissez le fichier CSV du cahier à importer.")
+	}
+	if fh.Size > MaxBookFile {
+		return nil, fault.Invalidf("Le fichier est trop volumineux (5 Mo au plus).")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, fmt.Errorf("import upload: %w", err)
+	}
+	defer f.Close()
+	p.FileName = fh.Filename
+	data, err := io.ReadAll(io.LimitReader(f, MaxBookFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("import upload: %w", err)
+	}
+	return data, nil
+}
+
+func (a *Handler) exportBookCSV(c *gin.Context) { a.exportBook(c, "csv") }
+
+func (a *Handler) exportBookXLSX(c *gin.Context) { a.exportBook(c, "xlsx") }
+
+// exportBook sends the book as CSV (the import format: export then import
+// gives the same book) or as an XLSX workbook with totals per account.
+func (a *Handler) exportBook(c *gin.Context, format string) {
+	_, b, co, ok := a.loadBook(c)
+	if !ok {
+		return
+	}
+	var buf bytes.Buffer
+	var err error
+	ctype := "text/csv; charset=utf-8"
+	if format == "csv" {
+		err = ledger.WriteBookCSV(&buf, b.Ops)
+	} else {
+		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		err = report.WriteBookXLSX(&buf, b.Ops, ledger.ComputeTotals(b.Ops), b.Chart)
+	}
+	if err != nil {
+		a.fail(c, fmt.Errorf("export book: %w", err))
+		return
+	}
+	name := fmt.Sprintf("cahier-%s-%s.%s", co.UAI, b.Exercice.Name, format)
+	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	c.Header("Cache-Control", "private, no-store")
+	c.Data(http.StatusOK, ctype, buf.Bytes())
+}

@@ -1,0 +1,171 @@
+package web
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"retkoop/app/csvin"
+	"retkoop/app/fault"
+	"retkoop/app/fr"
+	"retkoop/app/ledger"
+	"retkoop/app/service"
+	"retkoop/app/store"
+)
+
+// Importing the AD's coops from a CSV file in the contract's format, in
+// two steps: the file is read and every invalid line listed, or what the
+// import would create and update is shown; nothing is written until the
+// admin confirms, and then all or nothing (store.ImportCoops), as with
+// `retkoop coops import`.
+
+// maxCoopsFile bounds the coops file (2,000 coops take ~300 kB).
+const maxCoopsFile = 5 << 20
+
+type coopsImportPage struct {
+	Exercice string
+	FileName string
+	Errors   []string
+	Preview  []store.ImportPreviewRow
+	Creates  int
+	Updates  int
+	Content  string // the file, base64, carried by the confirmation form
+	Result   *store.ImportResult
+	Created  []store.Coop // the coops the import created (password letters)
+}
+
+func (a *Handler) showCoopsImport(c *gin.Context) {
+	a.render.HTML(c, http.StatusOK, "staff_coops_import", a.page(c, "Importer des coopératives",
+		&coopsImportPage{Exercice: a.exerciceInProgress()}))
+}
+
+// exerciceInProgress is the exercice in progress, whose opening balances an
+// import sets by default (as the CLI does).
+func (a *Handler) exerciceInProgress() string {
+	return ledger.ExerciceFor(a.Now().In(fr.Paris)).String()
+}
+
+// createCoopsImport previews an uploaded file, or imports the previewed
+// file when the admin confirms.
+func (a *Handler) createCoopsImport(c *gin.Context) {
+	ctx, ad := c.Request.Context(), adScope(c)
+	p := &coopsImportPage{Exercice: strings.TrimSpace(c.PostForm("exercice")), FileName: c.PostForm("nom_fichier")}
+	if p.Exercice == "" {
+		p.Exercice = a.exerciceInProgress()
+	}
+	lex, err := ledger.ParseExercice(p.Exercice)
+	if err != nil {
+		a.importFailed(c, p, []string{err.Error()})
+		return
+	}
+	p.Exercice = lex.String()
+	raw, err := a.coopsFile(c, p)
+	if err != nil {
+		if msg, ok := fault.Message(err); ok {
+			a.importFailed(c, p, []string{msg})
+			return
+		}
+		a.fail(c, err)
+		return
+	}
+	rows, lines, err := service.ParseCoopsLines(bytes.NewReader(raw))
+	if err != nil {
+		a.importFailed(c, p, importProblems(err))
+		return
+	}
+	preview, problems, err := ad.ImportPreview(ctx, rows, lines)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	if len(problems) > 0 {
+		a.importFailed(c, p, problems)
+		return
+	}
+	if c.PostForm("action") != "importer" {
+		p.Preview, p.Content = preview, base64.StdEncoding.EncodeToString(raw)
+		for _, r := range preview {
+			if r.Create {
+				p.Creates++
+			} else {
+				p.Updates++
+			}
+		}
+		a.render.HTML(c, http.StatusOK, "staff_coops_import", a.page(c, "Importer des coopératives", p))
+		return
+	}
+	if err := a.DB.System().SeedChart(ctx, ad.ID(), service.SeedChart()); err != nil {
+		a.fail(c, err)
+		return
+	}
+	res, err := ad.ImportCoops(ctx, rows, p.Exercice)
+	if msg, ok := fault.Message(err); ok {
+		a.importFailed(c, p, []string{msg})
+		return
+	} else if err != nil {
+		a.fail(c, err)
+		return
+	}
+	p.Result = &res
+	for _, r := range preview {
+		if r.Create {
+			co, err := ad.CoopByUAI(ctx, r.Row.UAI)
+			if err != nil {
+				a.fail(c, err)
+				return
+			}
+			p.Created = append(p.Created, *co)
+		}
+	}
+	a.render.HTML(c, http.StatusOK, "staff_coops_import", a.page(c, "Coopératives importées", p))
+}
+
+// coopsFile reads the file: uploaded, or carried by the confirmation.
+func (a *Handler) coopsFile(c *gin.Context, p *coopsImportPage) ([]byte, error) {
+	if content := c.PostForm("contenu"); content != "" {
+		raw, err := base64.StdEncoding.DecodeString(content)
+		if err != nil || len(raw) > maxCoopsFile {
+			return nil, fault.Invalidf("Le fichier à confirmer est illisible : envoyez-le de nouveau.")
+		}
+		return raw, nil
+	}
+	fh, err := c.FormFile("fichier")
+	if err != nil {
+		return nil, fault.Invalidf("Choisissez le fichier CSV des coopératives.")
+	}
+	if fh.Size > maxCoopsFile {
+		return nil, fault.Invalidf("Le fichier est trop volumineux (5 Mo au plus).")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	p.FileName = FileName(fh.Filename)
+	return io.ReadAll(io.LimitReader(f, maxCoopsFile))
+}
+
+// importFailed shows every problem of the file; nothing was written.
+func (a *Handler) importFailed(c *gin.Context, p *coopsImportPage, problems []string) {
+	p.Errors = problems
+	a.render.HTML(c, http.StatusUnprocessableEntity, "staff_coops_import", a.page(c, "Importer des coopératives", p))
+}
+
+// importProblems lists the problems of a file, one per line when the
+// reader found line errors.
+func importProblems(err error) []string {
+	var le csvin.LineErrors
+	if errors.As(err, &le) {
+		out := make([]string, len(le))
+		for i, e := range le {
+			out[i] = e.Error()
+		}
+		return out
+	}
+	return []string{err.Error()}
+}

@@ -1,0 +1,160 @@
+package web
+
+import (
+	"github.com/gin-gonic/gin"
+)
+
+// Router is the route table: it reads like a table of contents, grouped by
+// middleware stack. Route parameters are named after what they designate
+// (:coop, :op, :doc, …) so that the isolation test can substitute another
+// tenant's ids for every one of them.
+func (a *Handler) Router() *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = false
+	// Multipart files above 1 MiB go to temporary files, not memory.
+	r.MaxMultipartMemory = 1 << 20
+	r.Use(a.base, a.loadSession, a.csrf)
+	r.NoRoute(func(c *gin.Context) { a.renderError(c, 404, "") })
+
+	// Public.
+	r.GET("/static/*file", a.render.serveStatic)
+	r.GET("/healthz", a.showHealth)
+	r.GET("/connexion", a.showLogin)
+	r.POST("/connexion", a.createSession)
+	// — public: password reset —
+	r.GET("/mot-de-passe-oublie", a.showForgotPassword)
+	r.POST("/mot-de-passe-oublie", a.createPasswordReset)
+	r.GET("/reinitialiser/:token", a.showPasswordReset)
+	r.POST("/reinitialiser/:token", a.updatePasswordReset)
+
+	// Any logged-in user.
+	in := r.Group("/", a.requireLogin)
+	in.GET("/", a.showHome)
+	in.POST("/deconnexion", a.deleteSession)
+	in.GET("/mot-de-passe", a.showPassword)
+	in.POST("/mot-de-passe", a.updatePassword)
+
+	// Mandataire: everything is scoped to the user's own coop.
+	m := r.Group("/coop", a.requireLogin, a.requireMandataire)
+	m.GET("", a.showCoopHome)
+	m.GET("/documents/:doc", a.showCoopDocument)
+	// — book (cahier de comptabilité) —
+	m.GET("/cahier", a.showBookHome)
+	m.GET("/cahier/:ex", a.showBook)
+	m.POST("/cahier/:ex/operations", a.createOperation)
+	m.POST("/cahier/:ex/formulaire", a.refreshEntryForm)
+	m.GET("/operations/:op", a.showOperation)
+	m.POST("/operations/:op", a.updateOperation)
+	m.POST("/operations/:op/supprimer", a.deleteOperation)
+	m.GET("/cahier/:ex/caisse", a.showCashCounts)
+	m.POST("/cahier/:ex/caisse", a.createCashCount)
+	m.GET("/cahier/:ex/subventions", a.showSubsidies)
+	m.POST("/cahier/:ex/subventions/:op", a.updateSubsidy)
+	m.GET("/cahier/:ex/inventaire", a.showInventory)
+	m.POST("/cahier/:ex/inventaire", a.createInventoryItem)
+	m.POST("/cahier/:ex/inventaire/modifier", a.updateInventoryItem)
+	m.GET("/cahier/:ex/projets", a.showProjects)
+	m.GET("/cahier/:ex/regies", a.showRegies)
+	m.POST("/cahier/:ex/regies", a.createRegie)
+	m.GET("/cahier/:ex/import", a.showImport)
+	m.POST("/cahier/:ex/import", a.createImport)
+	m.GET("/cahier/:ex/export.csv", a.exportBookCSV)
+	m.GET("/cahier/:ex/export.xlsx", a.exportBookXLSX)
+	// — bank (relevés, pointage, rapprochement) —
+	m.GET("/banque", a.showBank)
+	m.GET("/banque/import", a.showBankImport)
+	m.POST("/banque/import", a.createBankImport)
+	m.POST("/banque/rapprocher", a.createBankRematch)
+	m.GET("/banque/releves/:stmt", a.showBankStatement)
+	m.POST("/banque/releves/:stmt/solde", a.updateStatementClosing)
+	m.POST("/banque/lignes/:line/confirmer", a.createLineConfirmation)
+	m.POST("/banque/lignes/:line/rejeter", a.createLineRejection)
+	m.POST("/banque/lignes/:line/annuler", a.deleteLineTick)
+	m.POST("/banque/lignes/:line/operation", a.createLineOperation)
+	m.GET("/banque/pointage", a.showPointage)
+	m.POST("/banque/operations/:op/pointer", a.createOperationTick)
+	m.POST("/banque/operations/:op/depointer", a.deleteOperationTick)
+	m.GET("/banque/rapprochement", a.showRapprochement)
+	// — closing (clôture, CRF, CRA, quitus) —
+	m.GET("/cahier/:ex/cloture", a.showClosing)
+	m.POST("/cahier/:ex/cloture", a.createClosing)
+	m.GET("/crf/:ex", a.showCRF)
+	m.POST("/crf/:ex/valider", a.createCRFValidation)
+	m.POST("/crf/:ex/subventions", a.createSubsidiesValidation)
+	m.GET("/crf/:ex/export", a.exportCRF)
+	m.GET("/crf/:ex/quitus.pdf", a.showQuitusPDF)
+	m.GET("/crf/:ex/saisie", a.showCRFEntry)
+	m.POST("/crf/:ex/saisie", a.updateCRFEntry)
+	m.GET("/cra/:ex", a.showCRA)
+	m.POST("/cra/:ex", a.updateCRA)
+	// — dossier (checklist, envoi des documents) —
+	m.GET("/dossier", a.showCoopDossierCurrent)
+	m.GET("/dossier/:ex", a.showCoopDossier)
+	m.POST("/dossier/:ex/elements/:item/documents", a.createDossierDocument)
+	m.POST("/dossier/:ex/corrections/:correction", a.createCorrectionAnswer)
+
+	// AD staff (and admins): scoped to the user's AD.
+	s := r.Group("/ad", a.requireLogin, a.requireStaff)
+	s.GET("", a.showStaffHome)
+	s.GET("/coops", a.showStaffCoops)
+	s.GET("/coops/:coop", a.showStaffCoop)
+	s.POST("/coops/:coop", a.updateStaffCoop)
+	s.POST("/coops/:coop/mot-de-passe", a.createCoopPassword)
+	s.GET("/coops/:coop/documents/:doc", a.showStaffDocument)
+	// — staff: dossier review, queue, consolidation —
+	s.GET("/coops/:coop/exercices/:ex", a.showStaffExercice)
+	s.POST("/coops/:coop/exercices/:ex/rouvrir", a.reopenStaffExercice)
+	s.GET("/coops/:coop/exercices/:ex/crf", a.exportStaffCRF)
+	s.GET("/coops/:coop/dossier/:ex", a.showStaffDossier)
+	s.POST("/coops/:coop/dossier/:ex/elements/:item/accepter", a.acceptDossierItem)
+	s.POST("/coops/:coop/dossier/:ex/elements/:item/corriger", a.requestDossierCorrection)
+	s.POST("/coops/:coop/dossier/:ex/elements/:item/courrier", a.createPostalDocument)
+	s.POST("/coops/:coop/dossier/:ex/dispenser", a.waiveDossierProof)
+	s.POST("/coops/:coop/dossier/:ex/valider", a.validateDossier)
+	s.POST("/coops/:coop/dossier/:ex/rouvrir", a.reopenDossier)
+	s.GET("/dossiers", a.showQueue)
+	s.POST("/dossiers/relances", a.createQueueReminders)
+	s.POST("/dossiers/validations", a.createQueueValidations)
+	s.POST("/dossiers/export", a.exportQueue)
+	s.GET("/consolidation", a.showConsolidation)
+	s.GET("/consolidation/export", a.exportConsolidation)
+	s.GET("/consolidation/avancement.svg", a.showProgressChart)
+	s.POST("/coops/:coop/mot-de-passe/courrier", a.createPasswordLetter)
+	s.POST("/coops/:coop/mot-de-passe/courriel", a.createAccessMail)
+	s.POST("/coops/:coop/mandataire", a.updateMandataire)
+	// Assist: the mandataire's GET pages, read-only (assist.go).
+	a.mountAssist(s.Group("/coops/:coop/assistance", a.requireAssist), r.Routes())
+	// — staff: mail-in triage and ledger —
+	s.GET("/courrier", a.showMailTriage)
+	s.GET("/courrier/journal", a.showMailLedger)
+	s.GET("/courrier/messages/:message", a.showMailMessage)
+	s.POST("/courrier/messages/:message/reessayer", a.createMailRetry)
+	s.GET("/courrier/pieces/:piece", a.showMailFile)
+	s.POST("/courrier/pieces/:piece/classer", a.createMailAssignment)
+	s.POST("/courrier/pieces/:piece/ecarter", a.createMailDismissal)
+	s.GET("/courrier/boite", a.requireAdmin, a.showMailbox)
+	s.POST("/courrier/boite", a.requireAdmin, a.updateMailbox)
+	// — staff: outbox and reminders —
+	s.GET("/courriels", a.showOutbox)
+	s.GET("/courriels/:mail", a.showOutboxMail)
+	s.GET("/coops/:coop/courriels", a.showCoopMails)
+	s.GET("/coops/:coop/relance", a.showReminderPreview)
+	s.POST("/coops/:coop/relance", a.createManualReminder)
+	s.GET("/relances", a.showReminders)
+	s.POST("/relances", a.requireAdmin, a.updateReminderRules)
+	s.POST("/relances/identite", a.requireAdmin, a.updateMailIdentity)
+
+	// AD admins.
+	ad := s.Group("/admin", a.requireAdmin)
+	ad.GET("/equipe", a.showTeam)
+	ad.POST("/equipe", a.createStaff)
+	ad.POST("/equipe/:user/desactiver", a.disableStaff)
+	ad.POST("/equipe/:user/activer", a.enableStaff)
+	ad.POST("/equipe/:user/mot-de-passe", a.createStaffPassword)
+	ad.GET("/coops/import", a.showCoopsImport)
+	ad.POST("/coops/import", a.createCoopsImport)
+	ad.POST("/coops/courriers", a.createPasswordLetters)
+
+	return r
+}
