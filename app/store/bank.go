@@ -133,7 +133,7 @@ func (c *CoopScope) lockBank(ctx context.Context) error {
 	if !c.s.postgres {
 		return nil
 	}
-	if _, err := c.db.NewSelect().Table("coops").Column("id").Where("id = ?", c.id).For("UPDATE").Exec(ctx); err != nil {
+	if _, err := c.own((*Coop)(nil)).Column("id").For("UPDATE").Exec(ctx); err != nil {
 		return fmt.Errorf("lock bank: %w", err)
 	}
 	return nil
@@ -161,7 +161,7 @@ func (c *CoopScope) AddBankStatement(ctx context.Context, in NewBankStatement) (
 		row := statementRow{CoopID: tx.id, FileName: in.FileName, SHA256: in.SHA256, AccountID: in.Statement.AccountID,
 			StartDate: in.Start.Format(dayLayout), EndDate: in.End.Format(dayLayout), Opening: in.Statement.OpeningBalance,
 			Closing: in.Statement.ClosingBalance, LineCount: len(in.Statement.Lines), ImportedAt: tx.s.now().UTC(), ImportedBy: tx.actor}
-		if _, err := tx.db.NewInsert().Model(&row).Returning("id").Exec(ctx); err != nil {
+		if _, err := tx.ins(&row).Returning("id").Exec(ctx); err != nil {
 			return fmt.Errorf("insert statement: %w", err)
 		}
 		created = true
@@ -214,7 +214,7 @@ func (c *CoopScope) AddBankLines(ctx context.Context, statementID int64, lines [
 		if len(rows) == 0 {
 			return nil
 		}
-		if _, err := tx.db.NewInsert().Model(&rows).Returning("id").Exec(ctx); err != nil {
+		if _, err := tx.ins(&rows).Returning("id").Exec(ctx); err != nil {
 			return fmt.Errorf("insert bank lines: %w", err)
 		}
 		for _, r := range rows {
@@ -416,7 +416,7 @@ func (c *CoopScope) SaveBankMapping(ctx context.Context, signature string, m ban
 		return fmt.Errorf("save bank mapping: %w", err)
 	}
 	row := mappingRow{CoopID: c.id, Signature: signature, Mapping: string(b), UpdatedAt: c.s.now().UTC()}
-	if _, err := c.db.NewInsert().Model(&row).On("CONFLICT (coop_id) DO UPDATE").
+	if _, err := c.ins(&row).On("CONFLICT (coop_id) DO UPDATE").
 		Set("signature = EXCLUDED.signature").Set("mapping = EXCLUDED.mapping").Set("updated_at = EXCLUDED.updated_at").
 		Exec(ctx); err != nil {
 		return fmt.Errorf("save bank mapping: %w", err)

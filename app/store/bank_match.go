@@ -97,11 +97,10 @@ func (c *CoopScope) BankOperations(ctx context.Context, f CompteFilter) ([]Compt
 		Exercice     string `bun:"exercice"`
 		LineID       *int64 `bun:"line_id"`
 	}
-	q := c.db.NewSelect().TableExpr("operations AS o").ColumnExpr("o.*").ColumnExpr("e.name AS exercice").
+	q := c.sel((*operationRow)(nil)).ColumnExpr("o.*").ColumnExpr("e.name AS exercice").
 		ColumnExpr("m.line_id AS line_id").
 		Join("JOIN exercices AS e ON e.id = o.exercice_id AND e.coop_id = o.coop_id").
 		Join("LEFT JOIN bank_matches AS m ON m.operation_id = o.id AND m.coop_id = o.coop_id").
-		Where("o.coop_id = ?", c.id).
 		Where("(o.treasury = ? OR o.counterpart = ?)", ledger.Banque, ledger.Banque).
 		Order("o.date", "o.seq", "o.id")
 	if !f.From.IsZero() {
@@ -233,7 +232,7 @@ func (c *CoopScope) LinkBankLine(ctx context.Context, lineID int64, opIDs []int6
 				tick = append(tick, o.Op.ID)
 			}
 		}
-		if _, err := tx.db.NewInsert().Model(&rows).Exec(ctx); err != nil {
+		if _, err := tx.ins(&rows).Exec(ctx); err != nil {
 			if isUnique(err) {
 				return fault.Invalidf("Une de ces opérations vient d'être pointée sur une autre ligne du relevé.")
 			}

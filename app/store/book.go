@@ -202,7 +202,7 @@ func (c *CoopScope) Operation(ctx context.Context, id int64) (*OperationRecord, 
 // Chart returns the chart of accounts of the coop's AD (code → libellé).
 func (c *CoopScope) Chart(ctx context.Context) (ledger.Chart, error) {
 	var accs []Account
-	if err := c.db.NewSelect().Model(&accs).Column("code", "label").Where("a.ad_id = ?", c.adID).Scan(ctx); err != nil {
+	if err := c.adSel(&accs).Column("code", "label").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("chart: %w", err)
 	}
 	ch := make(ledger.Chart, len(accs))
@@ -323,7 +323,7 @@ func (c *CoopScope) CreateOperation(ctx context.Context, in NewOperation) (creat
 		if in.DocumentID != 0 {
 			row.DocumentID = &in.DocumentID
 		}
-		if _, err := tx.db.NewInsert().Model(&row).Returning("id").Exec(ctx); err != nil {
+		if _, err := tx.ins(&row).Returning("id").Exec(ctx); err != nil {
 			return fmt.Errorf("insert operation: %w", err)
 		}
 		op.ID = row.ID
@@ -360,7 +360,7 @@ func (c *CoopScope) insertLines(ctx context.Context, op *ledger.Operation) error
 		return nil
 	}
 	lines := linesOf(op, c.id)
-	if _, err := c.db.NewInsert().Model(&lines).Exec(ctx); err != nil {
+	if _, err := c.ins(&lines).Exec(ctx); err != nil {
 		return fmt.Errorf("insert lines: %w", err)
 	}
 	return nil

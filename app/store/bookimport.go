@@ -104,10 +104,12 @@ func (c *CoopScope) openMissingRegies(ctx context.Context, ops []ledger.Operatio
 // insertOps inserts operations and their lines with multi-row INSERTs and
 // sets their IDs. The caller has validated them.
 func (c *CoopScope) insertOps(ctx context.Context, exerciceID int64, ops []ledger.Operation) error {
-	return insertOps(ctx, c.db, c.id, exerciceID, ops, c.s.now().UTC())
+	return insertOps(ctx, c.ins, c.id, exerciceID, ops, c.s.now().UTC())
 }
 
-func insertOps(ctx context.Context, db bun.IDB, coopID, exerciceID int64, ops []ledger.Operation, now time.Time) error {
+// insertOps writes the rows of coopID's operations through ins: a coop
+// scope's checked insert, or the system's for generated books.
+func insertOps(ctx context.Context, ins func(any) *bun.InsertQuery, coopID, exerciceID int64, ops []ledger.Operation, now time.Time) error {
 	for start := 0; start < len(ops); start += maxRowsPerInsert {
 		chunk := ops[start:min(start+maxRowsPerInsert, len(ops))]
 		rows := make([]operationRow, len(chunk))
@@ -115,7 +117,7 @@ func insertOps(ctx context.Context, db bun.IDB, coopID, exerciceID int64, ops []
 			rows[i] = rowOf(&chunk[i], coopID, exerciceID, now)
 			rows[i].ID = 0
 		}
-		if _, err := db.NewInsert().Model(&rows).Returning("id").Exec(ctx); err != nil {
+		if _, err := ins(&rows).Returning("id").Exec(ctx); err != nil {
 			return fmt.Errorf("insert operations: %w", err)
 		}
 		var lines []lineRow
@@ -128,7 +130,7 @@ func insertOps(ctx context.Context, db bun.IDB, coopID, exerciceID int64, ops []
 		}
 		for ls := 0; ls < len(lines); ls += 4 * maxRowsPerInsert {
 			part := lines[ls:min(ls+4*maxRowsPerInsert, len(lines))]
-			if _, err := db.NewInsert().Model(&part).Exec(ctx); err != nil {
+			if _, err := ins(&part).Exec(ctx); err != nil {
 				return fmt.Errorf("insert lines: %w", err)
 			}
 		}
@@ -201,7 +203,8 @@ func (y *System) BulkInsertOperations(ctx context.Context, books []BulkBook) err
 		}
 		ids := make([]int64, 0, len(books))
 		for _, b := range books {
-			if err := insertOps(ctx, tx, b.CoopID, b.ExerciceID, b.Ops, now); err != nil {
+			ins := func(model any) *bun.InsertQuery { return tx.NewInsert().Model(model) }
+			if err := insertOps(ctx, ins, b.CoopID, b.ExerciceID, b.Ops, now); err != nil {
 				return err
 			}
 			ids = append(ids, b.ExerciceID)

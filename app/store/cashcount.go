@@ -73,7 +73,7 @@ func (c *CoopScope) AddCashCount(ctx context.Context, exercice string, count led
 		}
 		row := &cashCountRow{CoopID: tx.id, ExerciceID: ex.ID, Date: count.Date.Format(dayLayout), Counts: string(js),
 			Total: check.Counted, Book: check.Book, CreatedAt: tx.s.now().UTC(), CreatedBy: tx.actor}
-		if _, err := tx.db.NewInsert().Model(row).Exec(ctx); err != nil {
+		if _, err := tx.ins(row).Exec(ctx); err != nil {
 			return fmt.Errorf("add cash count: %w", err)
 		}
 		rec = &CashCountRecord{ID: row.ID, Count: count, Check: check, At: row.CreatedAt}

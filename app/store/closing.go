@@ -96,7 +96,7 @@ func (c *CoopScope) CloseExercice(ctx context.Context, in Closing) error {
 			return err
 		}
 		crf := &CRFState{CoopID: tx.id, ExerciceID: ex.ID, Source: BookKept, Status: CRFDraft, CreatedAt: now, UpdatedAt: now}
-		if _, err := tx.db.NewInsert().Model(crf).On("CONFLICT (coop_id, exercice_id) DO NOTHING").Exec(ctx); err != nil {
+		if _, err := tx.ins(crf).On("CONFLICT (coop_id, exercice_id) DO NOTHING").Exec(ctx); err != nil {
 			return fmt.Errorf("close exercice: crf: %w", err)
 		}
 		return tx.Audit(ctx, "exercice.cloture", map[string]any{"exercice": ex.Name, "banque": in.Balances.Banque,
@@ -199,7 +199,7 @@ func (c *CoopScope) addHistory(ctx context.Context, ex *Exercice, action, by, re
 	}
 	row := &ExerciceEvent{CoopID: c.id, ExerciceID: ex.ID, At: c.s.now().UTC(), ByUser: c.actor, By: by,
 		Action: action, Reason: reason, Detail: d}
-	if _, err := c.db.NewInsert().Model(row).Exec(ctx); err != nil {
+	if _, err := c.ins(row).Exec(ctx); err != nil {
 		return fmt.Errorf("exercice history: %w", err)
 	}
 	return nil
@@ -245,8 +245,8 @@ func (e *ExerciceEvent) CarriedItems() []CarriedItem {
 // campaigns (a dossier names its campaign, effects need the exercice).
 func (c *CoopScope) ExerciceOfCampaign(ctx context.Context, campaignID int64) (string, error) {
 	var name string
-	if err := c.db.NewSelect().Table("campaigns").Column("exercice").
-		Where("id = ? AND ad_id = ?", campaignID, c.adID).Scan(ctx, &name); err != nil {
+	if err := c.adSel((*Campaign)(nil)).Column("exercice").
+		Where("cp.id = ?", campaignID).Scan(ctx, &name); err != nil {
 		return "", fmt.Errorf("campaign %d: %w", campaignID, notFound(err))
 	}
 	return name, nil

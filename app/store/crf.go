@@ -256,7 +256,7 @@ func (c *CoopScope) SaveEnteredCRF(ctx context.Context, exercice string, e ledge
 		st.Entered, st.UpdatedAt = string(b), now
 		if st.ID == 0 {
 			st.CreatedAt = now
-			if _, err := tx.db.NewInsert().Model(st).Exec(ctx); err != nil {
+			if _, err := tx.ins(st).Exec(ctx); err != nil {
 				return fmt.Errorf("save entered crf: %w", err)
 			}
 		} else if _, err := tx.upd(st).Column("entered", "updated_at").Where("cr.id = ?", st.ID).Exec(ctx); err != nil {
@@ -309,7 +309,7 @@ func (c *CoopScope) ValidateCRF(ctx context.Context, exercice string) (ledger.CR
 		}
 		if st.ID == 0 {
 			st.CreatedAt = now
-			if _, err := tx.db.NewInsert().Model(st).Exec(ctx); err != nil {
+			if _, err := tx.ins(st).Exec(ctx); err != nil {
 				return fmt.Errorf("validate crf: %w", err)
 			}
 		} else if _, err := tx.upd(st).Column("status", "figures", "validated_at", "validated_by", "subsidies",

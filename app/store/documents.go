@@ -42,7 +42,7 @@ func (c *CoopScope) AddDocument(ctx context.Context, st docstore.Stored, name, s
 	}
 	d = Document{CoopID: c.id, SHA256: st.SHA256, Name: name, MIME: st.MIME, Size: st.Size, Source: source,
 		CreatedAt: c.s.now().UTC(), CreatedBy: c.actor}
-	if _, err := c.db.NewInsert().Model(&d).Exec(ctx); err != nil {
+	if _, err := c.ins(&d).Exec(ctx); err != nil {
 		return nil, false, fmt.Errorf("add document: %w", err)
 	}
 	if err := c.Audit(ctx, "document.add", map[string]any{"id": d.ID, "nom": name, "sha256": st.SHA256, "source": source}); err != nil {

@@ -159,7 +159,7 @@ func (c *CoopScope) Dossier(ctx context.Context, exercice string) (*DossierRow, 
 	if c.readOnly {
 		return row, d, nil
 	}
-	if _, err := c.db.NewInsert().Model(row).On("CONFLICT (coop_id, campaign_id) DO NOTHING").Exec(ctx); err != nil {
+	if _, err := c.ins(row).On("CONFLICT (coop_id, campaign_id) DO NOTHING").Exec(ctx); err != nil {
 		return nil, workflow.Dossier{}, fmt.Errorf("open dossier: %w", err)
 	}
 	// Another request may have opened it first: read what was kept.

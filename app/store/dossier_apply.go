@@ -76,11 +76,11 @@ func (c *CoopScope) ApplyDossier(ctx context.Context, exercice string, ev workfl
 		if err != nil {
 			return err
 		}
-		if _, err := tx.db.NewInsert().Model(entry).Exec(ctx); err != nil {
+		if _, err := tx.ins(entry).Exec(ctx); err != nil {
 			return fmt.Errorf("dossier history: %w", err)
 		}
 		if link != nil {
-			if _, err := tx.db.NewInsert().Model(link).Exec(ctx); err != nil {
+			if _, err := tx.ins(link).Exec(ctx); err != nil {
 				return fmt.Errorf("link dossier document: %w", err)
 			}
 		}

@@ -39,7 +39,7 @@ func (c *CoopScope) SetOpening(ctx context.Context, name string, bank, cash mone
 	}
 	if e == nil {
 		e = &Exercice{CoopID: c.id, Name: name, OpeningBank: bank, OpeningCash: cash, State: ExerciceOpen, CreatedAt: c.s.now().UTC()}
-		if _, err := c.db.NewInsert().Model(e).Exec(ctx); err != nil {
+		if _, err := c.ins(e).Exec(ctx); err != nil {
 			return fmt.Errorf("create exercice: %w", err)
 		}
 		return c.Audit(ctx, "exercice.create", map[string]any{"exercice": name, "banque": bank, "caisse": cash})

@@ -185,7 +185,7 @@ func (c *CoopScope) AddInventoryItem(ctx context.Context, exercice string, date 
 		}
 		row := &inventoryRow{CoopID: tx.id, ExerciceID: ex.ID, Date: date.Format(dayLayout), Description: description,
 			Value: value, CreatedAt: tx.s.now().UTC()}
-		if _, err := tx.db.NewInsert().Model(row).Exec(ctx); err != nil {
+		if _, err := tx.ins(row).Exec(ctx); err != nil {
 			return fmt.Errorf("add inventory item: %w", err)
 		}
 		return tx.Audit(ctx, "inventaire.ajout", map[string]any{"id": row.ID, "date": row.Date,
@@ -276,7 +276,7 @@ func (c *CoopScope) noteBoughtItem(ctx context.Context, opID int64, line int, de
 	}
 	row := &inventoryRow{CoopID: c.id, ExerciceID: ex.ID, OperationID: &opID, LineNo: line, Date: item.Date.Format(dayLayout),
 		Description: desc, Value: item.Valeur, DisposedOn: disposed, CreatedAt: c.s.now().UTC()}
-	if _, err := c.db.NewInsert().Model(row).Exec(ctx); err != nil {
+	if _, err := c.ins(row).Exec(ctx); err != nil {
 		return fmt.Errorf("note inventory: %w", err)
 	}
 	return nil

@@ -65,7 +65,7 @@ func (c *CoopScope) CreateRegie(ctx context.Context, code, label string) (*Regie
 		if n > 0 {
 			return fault.Invalidf("La régie « %s » existe déjà.", r.ID)
 		}
-		if _, err := tx.db.NewInsert().Model(row).Exec(ctx); err != nil {
+		if _, err := tx.ins(row).Exec(ctx); err != nil {
 			return fmt.Errorf("create regie: %w", err)
 		}
 		return tx.Audit(ctx, "regie.create", map[string]any{"code": r.ID, "libelle": r.Label})

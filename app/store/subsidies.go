@@ -58,7 +58,7 @@ func (c *CoopScope) SetFunder(ctx context.Context, opID int64, funder string) er
 		}
 		if funder != "" {
 			row := &funderRow{CoopID: tx.id, OperationID: opID, Funder: funder}
-			if _, err := tx.db.NewInsert().Model(row).Exec(ctx); err != nil {
+			if _, err := tx.ins(row).Exec(ctx); err != nil {
 				return fmt.Errorf("set funder: %w", err)
 			}
 		}
