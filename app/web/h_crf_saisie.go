@@ -131,24 +131,22 @@ func newEntryPage(r *store.CRFRecord, chart ledger.Chart, e ledger.Entered, raw 
 	for _, l := range e.Lines {
 		totals[l.Compte] += l.Montant
 	}
-	codes := make([]string, 0, len(chart))
-	for code := range chart {
-		codes = append(codes, code)
-	}
-	slices.Sort(codes)
-	for _, code := range codes {
+	account := func(code string) entryAccount {
 		acc := entryAccount{Code: code, Label: chart[code], Value: amount(totals[code])}
 		if raw != nil {
 			acc.Value = first(raw, "compte_"+code)
 		}
-		if strings.HasPrefix(code, "6") {
-			p.Charges = append(p.Charges, acc)
-		} else {
-			p.Produits = append(p.Produits, acc)
-		}
-		if ledger.SubsidyAccount(code) {
-			p.Accounts = append(p.Accounts, acc)
-		}
+		return acc
+	}
+	charges, products := chart.Split()
+	for _, code := range charges {
+		p.Charges = append(p.Charges, account(code))
+	}
+	for _, code := range products {
+		p.Produits = append(p.Produits, account(code))
+	}
+	for _, code := range chart.SubsidyCodes() {
+		p.Accounts = append(p.Accounts, account(code))
 	}
 	for i, s := range e.Subventions {
 		p.Subsidies = append(p.Subsidies, entrySubsidy{N: i, Date: s.Date, Compte: s.Compte, Financeur: s.Financeur, Montant: amount(s.Montant)})
@@ -165,7 +163,7 @@ func newEntryPage(r *store.CRFRecord, chart ledger.Chart, e ledger.Entered, raw 
 	// Nothing typed yet: the checks would only say that nothing balances.
 	if !p.Frozen && r.State.Entered != "" {
 		for _, pb := range r.Problems {
-			if pb.Code != "saisie" {
+			if pb.Code != ledger.ProblemSaisie {
 				p.Messages = append(p.Messages, pb.Message)
 			}
 		}
@@ -219,12 +217,7 @@ func bindEntered(form map[string][]string, chart ledger.Chart) (ledger.Entered, 
 	}
 	e.Debut = ledger.Treasuries{Banque: read("debut_banque"), Caisse: read("debut_caisse")}
 	e.Fin = ledger.Treasuries{Banque: read("fin_banque"), Caisse: read("fin_caisse")}
-	codes := make([]string, 0, len(chart))
-	for code := range chart {
-		codes = append(codes, code)
-	}
-	slices.Sort(codes)
-	for _, code := range codes {
+	for _, code := range chart.Codes() {
 		if m := read("compte_" + code); m != 0 {
 			e.Lines = append(e.Lines, ledger.AccountLine{Compte: code, Montant: m})
 		}
