@@ -20,7 +20,6 @@ import (
 	"retkoop/app/auth"
 	"retkoop/app/config"
 	"retkoop/app/demo"
-	"retkoop/app/docstore"
 	"retkoop/app/fault"
 	"retkoop/app/ledger"
 	"retkoop/app/service"
@@ -178,6 +177,7 @@ type runtime struct {
 	cfg *config.Config
 	db  *store.DB
 	log *slog.Logger
+	svc *service.Service // the shared operations, on the command's clock
 }
 
 // open loads the configuration and opens the migrated database. Logs are
@@ -185,6 +185,20 @@ type runtime struct {
 // collects them); commands whose stdout is their result keep it clean.
 func open(ctx context.Context, e *Env) (*runtime, error) {
 	return openLogging(ctx, e, e.Stderr)
+}
+
+// openSigning is open for the commands that sign or check reply tokens
+// (mail-in, reminders): the secret must exist before they run.
+func openSigning(ctx context.Context, e *Env) (*runtime, error) {
+	rt, err := open(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	if err := rt.cfg.EnsureSecret(); err != nil {
+		rt.db.Close()
+		return nil, err
+	}
+	return rt, nil
 }
 
 func openLogging(ctx context.Context, e *Env, logw io.Writer) (*runtime, error) {
@@ -201,7 +215,9 @@ func openLogging(ctx context.Context, e *Env, logw io.Writer) (*runtime, error) 
 		db.Close()
 		return nil, err
 	}
-	return &runtime{cfg: cfg, db: db, log: log}, nil
+	svc := service.New(cfg, db, log)
+	svc.Now = e.Now
+	return &runtime{cfg: cfg, db: db, log: log, svc: svc}, nil
 }
 
 func currentExercice(e *Env) string { return ledger.ExerciceFor(e.Now()).String() }
@@ -222,7 +238,7 @@ func cmdServe(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	if *withDemo {
-		logins, err := demo.SeedDemo(ctx, rt.db, demo.DemoOptions{Docs: rt.docs()}, auth.DefaultParams, demoExercice(e))
+		logins, err := demo.SeedDemo(ctx, rt.db, demo.DemoOptions{Docs: rt.svc.Docs()}, auth.DefaultParams, demoExercice(e))
 		if err != nil {
 			return err
 		}
@@ -275,7 +291,7 @@ func cmdDemo(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	defer rt.db.Close()
-	o.Docs = rt.docs()
+	o.Docs = rt.svc.Docs()
 	start := time.Now()
 	logins, err := demo.SeedDemo(ctx, rt.db, o, auth.DefaultParams, demoExercice(e))
 	if err != nil {
@@ -412,6 +428,3 @@ func cmdBackup(ctx context.Context, e *Env, args []string) error {
 	fmt.Fprintf(e.Stdout, "Sauvegarde écrite dans %s ; manifeste de %d document(s) dans %s.manifest.json\n", file, n, file)
 	return nil
 }
-
-// docs is the document store of a command's configuration.
-func (rt *runtime) docs() *docstore.Store { return docstore.New(rt.cfg.DataDir, rt.cfg.MaxAttachment) }

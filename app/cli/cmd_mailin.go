@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sync"
 
-	"retkoop/app"
 	"retkoop/app/worker"
 	"retkoop/mailin"
 )
@@ -25,21 +24,14 @@ func cmdMailin(ctx context.Context, e *Env, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("argument inattendu « %s »", fs.Arg(0))
 	}
-	rt, err := open(ctx, e)
+	// Reply tokens are signed and checked with the secret.
+	rt, err := openSigning(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer rt.db.Close()
-	// Reply tokens are checked with the secret that signed them.
-	if err := rt.cfg.EnsureSecret(); err != nil {
-		return err
-	}
-	a, err := app.New(rt.cfg, rt.db, rt.log)
-	if err != nil {
-		return err
-	}
-	a.Now = e.Now
-	boxes, err := a.Worker.Mailboxes(ctx)
+	a := worker.New(rt.svc)
+	boxes, err := a.Mailboxes(ctx)
 	if err != nil {
 		return err
 	}
@@ -53,9 +45,9 @@ func cmdMailin(ctx context.Context, e *Env, args []string) error {
 		fmt.Fprintln(e.Stdout, r.JSON())
 	}
 	if *once {
-		return a.Worker.PollMail(ctx, boxes, nil, print)
+		return a.PollMail(ctx, boxes, nil, print)
 	}
-	a.Worker.LogPolling(boxes, rt.cfg.IMAPInterval)
-	a.Worker.MailinLoop(rt.cfg.IMAPInterval, print)(ctx)
+	a.LogPolling(boxes, rt.cfg.IMAPInterval)
+	a.MailinLoop(rt.cfg.IMAPInterval, print)(ctx)
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"retkoop/app"
 	"time"
 )
 
@@ -44,10 +43,7 @@ func cmdReportRapprochement(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := app.New(rt.cfg, rt.db, rt.log)
-	if err != nil {
-		return err
-	}
+	a := rt.svc
 	r, _, err := a.Rapprochement(ctx, cs, date)
 	if err != nil {
 		return err

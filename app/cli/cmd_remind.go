@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"retkoop/app"
 	"retkoop/app/worker"
 	"retkoop/workflow"
 )
@@ -42,19 +41,13 @@ func cmdRemind(ctx context.Context, e *Env, args []string) error {
 		}
 		now = day.Add(10 * time.Hour)
 	}
-	rt, err := open(ctx, e)
+	// Reply tokens are signed and checked with the secret.
+	rt, err := openSigning(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer rt.db.Close()
-	if err := rt.cfg.EnsureSecret(); err != nil {
-		return err
-	}
-	a, err := app.New(rt.cfg, rt.db, rt.log)
-	if err != nil {
-		return err
-	}
-	a.Now = e.Now
+	a := worker.New(rt.svc)
 	enc := json.NewEncoder(e.Stdout)
 	enc.SetEscapeHTML(false)
 	emit := func(l worker.ReminderLine) { _ = enc.Encode(l) }
@@ -63,15 +56,15 @@ func cmdRemind(ctx context.Context, e *Env, args []string) error {
 			rt.log.Warn("RETKOOP_SMTP_URL is not set: reminders are queued in the outbox, nothing is sent")
 		}
 		var wg sync.WaitGroup
-		for _, w := range a.Worker.ReminderWorkers(emit) {
+		for _, w := range a.ReminderWorkers(emit) {
 			wg.Add(1)
 			go func() { defer wg.Done(); w(ctx) }()
 		}
 		wg.Wait()
 		return nil
 	}
-	remindErr := a.Worker.RemindAll(ctx, now, emit)
-	d, sendErr := a.Worker.DeliverOutbox(ctx, e.Now())
+	remindErr := a.RemindAll(ctx, now, emit)
+	d, sendErr := a.DeliverOutbox(ctx, e.Now())
 	if a.SMTPConfigured() {
 		rt.log.Info("outbox delivery", "sent", d.Sent, "failed", d.Failed, "retried", d.Retried, "deferred", d.Deferred)
 	} else {

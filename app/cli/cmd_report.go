@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"retkoop/app"
 	"retkoop/app/fault"
 	"retkoop/app/ledger"
 	"retkoop/app/service"
@@ -54,11 +53,7 @@ func cmdReportCRF(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := app.New(rt.cfg, rt.db, rt.log)
-	if err != nil {
-		return err
-	}
-	a.Now = e.Now
+	a := rt.svc
 	w := bufio.NewWriter(e.Stdout)
 	if err := a.WriteCRF(ctx, cs, r, *format, w); err != nil {
 		return err

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"retkoop/app"
 	"retkoop/app/fault"
 	"retkoop/app/ledger"
 	"retkoop/app/service"
@@ -53,11 +52,7 @@ func cmdReportAD(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := app.New(rt.cfg, rt.db, rt.log)
-	if err != nil {
-		return err
-	}
-	a.Now = e.Now
+	a := rt.svc
 	c, err := a.Consolidate(ctx, scope, lex.String())
 	if err != nil {
 		return err
