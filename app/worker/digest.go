@@ -2,7 +2,6 @@ package worker
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -33,27 +32,15 @@ func DigestDue(now time.Time) (since time.Time, ok bool) {
 	return time.Date(y, m, d-back, 8, 0, 0, 0, workflow.Paris()), true
 }
 
-// digestAll queues the digest of every AD at now.
+// DigestAll queues the digest of every AD at now.
 func (a *Worker) DigestAll(ctx context.Context, now time.Time) error {
 	since, ok := DigestDue(now)
 	if !ok {
 		return nil
 	}
-	ads, err := a.DB.System().ADs(ctx)
-	if err != nil {
-		return err
-	}
-	m, err := a.NewMailer()
-	if err != nil {
-		return err
-	}
-	var errs []error
-	for _, ad := range ads {
-		if err := a.digestAD(ctx, m, ad.ID, since, now); err != nil {
-			errs = append(errs, fmt.Errorf("digest ad %s: %w", ad.Code, err))
-		}
-	}
-	return errors.Join(errs...)
+	return a.eachAD(ctx, "digest", func(m *service.Mailer, adID int64) error {
+		return a.digestAD(ctx, m, adID, since, now)
+	})
 }
 
 func (a *Worker) digestAD(ctx context.Context, m *service.Mailer, adID int64, since, now time.Time) error {

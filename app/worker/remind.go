@@ -41,12 +41,20 @@ func CampaignExercice(now time.Time) string {
 	return ledger.ExerciceFor(now.In(workflow.Paris())).Prev().String()
 }
 
-// remindAll runs one scheduler pass over every AD at now and reports each
+// RemindAll runs one scheduler pass over every AD at now and reports each
 // reminder queued to emit. An AD that fails does not stop the others.
 func (a *Worker) RemindAll(ctx context.Context, now time.Time, emit func(ReminderLine)) error {
 	if !workflow.SendingAllowed(now) {
 		return nil // quiet hours, Sunday, summer break: no AD has anything to do
 	}
+	return a.eachAD(ctx, "remind", func(m *service.Mailer, adID int64) error {
+		return a.remindAD(ctx, m, adID, now, emit)
+	})
+}
+
+// eachAD runs job for every AD with one mailer; an AD that fails does not
+// stop the others, and its error names the job and the AD.
+func (a *Worker) eachAD(ctx context.Context, job string, fn func(m *service.Mailer, adID int64) error) error {
 	ads, err := a.DB.System().ADs(ctx)
 	if err != nil {
 		return err
@@ -57,8 +65,8 @@ func (a *Worker) RemindAll(ctx context.Context, now time.Time, emit func(Reminde
 	}
 	var errs []error
 	for _, ad := range ads {
-		if err := a.remindAD(ctx, m, ad.ID, now, emit); err != nil {
-			errs = append(errs, fmt.Errorf("remind ad %s: %w", ad.Code, err))
+		if err := fn(m, ad.ID); err != nil {
+			errs = append(errs, fmt.Errorf("%s ad %s: %w", job, ad.Code, err))
 		}
 	}
 	return errors.Join(errs...)
