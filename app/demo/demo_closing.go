@@ -118,7 +118,7 @@ func demoEntered(seed int64, opening ledger.Treasuries, lex ledger.Exercice) led
 	}}
 	var res money.Money
 	for _, l := range e.Lines {
-		if l.Compte[0] == '7' {
+		if ledger.ProductAccount(l.Compte) {
 			res += l.Montant
 		} else {
 			res -= l.Montant

@@ -164,15 +164,7 @@ func banque(in Input) Check {
 }
 
 func subventions(in Input) Check {
-	var tableau, accounts money.Money
-	for _, s := range in.CRF.Subventions {
-		tableau += s.Montant
-	}
-	for _, l := range in.CRF.Produits {
-		if strings.HasPrefix(l.Compte, "74") {
-			accounts += l.Montant
-		}
-	}
+	tableau, accounts := in.CRF.SubsidiesTotal(), in.CRF.SubsidyAccountsTotal()
 	ch := Check{Key: KeySubventions, Label: "Subventions : tableau = comptes 74 = justificatifs reçus", Figures: []Figure{
 		{"Tableau des subventions", tableau}, {"Comptes de subventions (74…)", accounts}}}
 	var why []string
