@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"retkoop/app/fault"
 )
 
@@ -110,20 +112,36 @@ func (a *Auth) SetPassword(ctx context.Context, userID int64, hash string, mustC
 		return err
 	}
 	return a.s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bunTx) error {
-		now := a.s.now().UTC()
-		if _, err := tx.NewUpdate().Model((*User)(nil)).Set("password_hash = ?", hash).Set("must_change = ?", mustChange).
-			Set("password_changed_at = ?", now).Where("id = ?", userID).Exec(ctx); err != nil {
-			return fmt.Errorf("set password: %w", err)
-		}
-		if _, err := tx.NewDelete().Model((*Session)(nil)).Where("user_id = ?", userID).Exec(ctx); err != nil {
-			return fmt.Errorf("set password: end sessions: %w", err)
-		}
-		action := "user.password.change"
-		if mustChange {
-			action = "user.password.issue"
-		}
-		return a.s.audit(ctx, tx, actor, u.ADID, u.CoopID, action, map[string]any{"user_id": userID, "login": u.Login})
+		upd := func(model any) *bun.UpdateQuery { return tx.NewUpdate().Model(model) }
+		return a.s.setPassword(ctx, tx, upd, u, hash, mustChange, actor)
 	})
+}
+
+// setPassword stores a new password hash for u through upd (the calling
+// handle's UPDATE on users: a scope's, filtered by it), ends every session
+// of u and writes the audit row, all on db, the caller's transaction.
+func (s *DB) setPassword(ctx context.Context, db bun.IDB, upd func(any) *bun.UpdateQuery, u *User, hash string, mustChange bool, actor *int64) error {
+	now := s.now().UTC()
+	res, err := upd((*User)(nil)).Set("password_hash = ?", hash).Set("must_change = ?", mustChange).
+		Set("password_changed_at = ?", now).Where("u.id = ?", u.ID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	if n != 1 { // not a user of the caller's handle
+		return fmt.Errorf("set password of user %d: %w", u.ID, fault.ErrNotFound)
+	}
+	if err := endSessions(ctx, db, u.ID); err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	action := "user.password.change"
+	if mustChange {
+		action = "user.password.issue"
+	}
+	return s.audit(ctx, db, actor, u.ADID, u.CoopID, action, map[string]any{"user_id": u.ID, "login": u.Login})
 }
 
 // LoginAudit records a successful or failed login in the audit log.

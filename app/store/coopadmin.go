@@ -60,10 +60,21 @@ func (a *ADScope) ChangeMandataire(ctx context.Context, coopID int64, name, emai
 	})
 }
 
-// endAccess ends every session and pending reset link of a user.
-func endAccess(ctx context.Context, db bun.IDB, userID int64) error {
+// endSessions ends every session of a user. sessions has no tenant
+// column: a session belongs to a user, whom the caller found through its
+// handle.
+func endSessions(ctx context.Context, db bun.IDB, userID int64) error {
 	if _, err := db.NewDelete().Table("sessions").Where("user_id = ?", userID).Exec(ctx); err != nil {
 		return fmt.Errorf("end sessions: %w", err)
+	}
+	return nil
+}
+
+// endAccess ends every session and pending reset link of a user (found
+// by the caller through its handle, like endSessions).
+func endAccess(ctx context.Context, db bun.IDB, userID int64) error {
+	if err := endSessions(ctx, db, userID); err != nil {
+		return err
 	}
 	if _, err := db.NewDelete().Table("password_resets").Where("user_id = ?", userID).Exec(ctx); err != nil {
 		return fmt.Errorf("end reset links: %w", err)

@@ -50,24 +50,56 @@ func (a *Auth) CreatePasswordReset(ctx context.Context, u *User, ttl time.Durati
 	if !ok {
 		return fmt.Errorf("password reset for %s: %w", u.Login, fault.ErrNotFound)
 	}
-	token := randomToken(32)
-	m, err := build(token)
+	link, err := a.s.newResetLink(u, ttl, build)
 	if err != nil {
 		return err
 	}
-	now := a.s.now().UTC()
+	return a.s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return a.s.saveResetLink(ctx, &ADScope{s: a.s, db: tx, id: adID}, u, coopID, link)
+	})
+}
+
+// resetLink is a new reset token of a user, not yet saved, and the mail
+// that carries it.
+type resetLink struct {
+	row  *PasswordReset
+	mail OutboxMail
+}
+
+// newResetLink draws a token for u, valid ttl, and has build make its mail.
+func (s *DB) newResetLink(u *User, ttl time.Duration, build func(token string) (OutboxMail, error)) (*resetLink, error) {
+	token := randomToken(32)
+	m, err := build(token)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
 	pr := &PasswordReset{TokenHash: hashToken(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	m.Key = "reset:" + pr.TokenHash[:24]
-	return a.s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.NewInsert().Model(pr).Exec(ctx); err != nil {
-			return fmt.Errorf("create password reset: %w", err)
-		}
-		ad := &ADScope{s: a.s, db: tx, id: adID}
-		if _, _, err := a.s.queueMail(ctx, ad.adIns, ad.adSel, adID, coopID, m); err != nil {
-			return err
-		}
-		return a.s.audit(ctx, tx, &u.ID, &adID, coopID, "user.password.reset_requested", map[string]any{"login": u.Login})
-	})
+	return &resetLink{row: pr, mail: m}, nil
+}
+
+// saveResetLink writes, in ad's transaction, the link's token, its mail to
+// the outbox of ad (u's AD; coopID u's coop, nil for staff) and the audit
+// row: the link exists exactly when its mail is in the outbox.
+func (s *DB) saveResetLink(ctx context.Context, ad *ADScope, u *User, coopID *int64, link *resetLink) error {
+	if err := insertResetToken(ctx, ad.db, link.row); err != nil {
+		return err
+	}
+	if _, _, err := s.queueMail(ctx, ad.adIns, ad.adSel, ad.id, coopID, link.mail); err != nil {
+		return err
+	}
+	return s.audit(ctx, ad.db, &u.ID, &ad.id, coopID, "user.password.reset_requested", map[string]any{"login": u.Login})
+}
+
+// insertResetToken writes a reset token. password_resets has no tenant
+// column: a token belongs to a user, whom the caller found through its
+// handle.
+func insertResetToken(ctx context.Context, db bun.IDB, pr *PasswordReset) error {
+	if _, err := db.NewInsert().Model(pr).Exec(ctx); err != nil {
+		return fmt.Errorf("create password reset: %w", err)
+	}
+	return nil
 }
 
 // PasswordResetUser returns the user of a reset token that is still valid
