@@ -40,7 +40,7 @@ func consolidationWorld(t *testing.T, dsn string) (env func(string) string, db *
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.SeedDemo(ctx, db, demo.DemoOptions{Coops: 24, Operations: 30, Docs: docstore.New(filepath.Join(dir, "data"), 1<<20)},
+	if _, err := demo.Seed(ctx, db, demo.Options{Coops: 24, Operations: 30, Docs: docstore.New(filepath.Join(dir, "data"), 1<<20)},
 		cheapHash, ex25); err != nil {
 		t.Fatal(err)
 	}

@@ -103,7 +103,7 @@ func newStaffBench(b *testing.B, kind string) *staffBench {
 	}
 	if seed {
 		start := time.Now()
-		if _, err := demo.SeedDemo(ctx, db, demo.DemoOptions{Coops: 2000, Operations: 400, Docs: docstore.New(dir, 1<<20)}, cheapHash, "2025-2026"); err != nil {
+		if _, err := demo.Seed(ctx, db, demo.Options{Coops: 2000, Operations: 400, Docs: docstore.New(dir, 1<<20)}, cheapHash, "2025-2026"); err != nil {
 			b.Fatal(err)
 		}
 		b.Logf("%s: demo --coops 2000 --operations 400 seeded in %s", kind, time.Since(start).Round(time.Second))

@@ -238,7 +238,7 @@ func cmdServe(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	if *withDemo {
-		logins, err := demo.SeedDemo(ctx, rt.db, demo.DemoOptions{Docs: rt.svc.Docs()}, auth.DefaultParams, demoExercice(e))
+		logins, err := demo.Seed(ctx, rt.db, demo.Options{Docs: rt.svc.Docs()}, auth.DefaultParams, demoExercice(e))
 		if err != nil {
 			return err
 		}
@@ -275,7 +275,7 @@ func printLogins(w io.Writer, cfg *config.Config, logins []demo.Login) {
 
 func cmdDemo(ctx context.Context, e *Env, args []string) error {
 	fs := newFlags(e, "demo", "demo [--coops N] [--operations M] [--exercices K] [--seed S]")
-	o := demo.DemoOptions{}
+	o := demo.Options{}
 	fs.IntVar(&o.Coops, "coops", 0, "nombre de coopératives (défaut : 8 écoles de démonstration)")
 	fs.IntVar(&o.Operations, "operations", 0, "opérations par coopérative et par exercice")
 	fs.IntVar(&o.Exercices, "exercices", 1, "nombre d'exercices")
@@ -293,7 +293,7 @@ func cmdDemo(ctx context.Context, e *Env, args []string) error {
 	defer rt.db.Close()
 	o.Docs = rt.svc.Docs()
 	start := time.Now()
-	logins, err := demo.SeedDemo(ctx, rt.db, o, auth.DefaultParams, demoExercice(e))
+	logins, err := demo.Seed(ctx, rt.db, o, auth.DefaultParams, demoExercice(e))
 	if err != nil {
 		return err
 	}

@@ -15,8 +15,8 @@ import (
 	"retkoop/app/uai"
 )
 
-// DemoOptions size the generated data.
-type DemoOptions struct {
+// Options size the generated data.
+type Options struct {
 	Coops      int    // number of coops (default: the 8 named demo schools)
 	Operations int    // operations per coop and exercice (book data)
 	Exercices  int    // number of exercices with data, ending with the current campaign's
@@ -30,7 +30,7 @@ type DemoOptions struct {
 }
 
 // owns reports whether the demo generated the coop of that UAI.
-func (o DemoOptions) owns(uai string) bool { return o.own[uai] }
+func (o Options) owns(uai string) bool { return o.own[uai] }
 
 // Login is one account printed by the demo.
 type Login struct {
@@ -61,10 +61,10 @@ func strip(s string) string {
 	return strings.ToLower(r.Replace(s))
 }
 
-// SeedDemo creates (idempotently) the demo AD "OCCE 31" with its chart, an
+// Seed creates (idempotently) the demo AD "OCCE 31" with its chart, an
 // admin, two staff and the coops, then issues fresh random passwords for
 // the staff and the named demo coops and returns them to print.
-func SeedDemo(ctx context.Context, db *store.DB, o DemoOptions, hp auth.Params, exercice string) ([]Login, error) {
+func Seed(ctx context.Context, db *store.DB, o Options, hp auth.Params, exercice string) ([]Login, error) {
 	if o.Coops <= 0 {
 		o.Coops = len(demoSchools)
 	}

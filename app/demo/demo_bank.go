@@ -39,7 +39,7 @@ const demoBankDir = "demo-releves"
 // is closed already (seedDemoClosing: they reconciled before closing) and
 // every other one of the rest, so that the demo shows both coops to
 // reconcile and reconciled ones. Idempotent.
-func seedDemoBank(ctx context.Context, db *store.DB, o DemoOptions, adID int64, exercice string) error {
+func seedDemoBank(ctx context.Context, db *store.DB, o Options, adID int64, exercice string) error {
 	ex, err := ledger.ParseExercice(exercice)
 	if err != nil {
 		return fmt.Errorf("seed demo bank: %w", err)

@@ -23,8 +23,8 @@ func TestDemoBank(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.SQLite(t)
 	dir := t.TempDir()
-	o := DemoOptions{Docs: docstore.New(dir, 1<<20)}
-	if _, err := SeedDemo(ctx, db, o, cheapHash, "2025-2026"); err != nil {
+	o := Options{Docs: docstore.New(dir, 1<<20)}
+	if _, err := Seed(ctx, db, o, cheapHash, "2025-2026"); err != nil {
 		t.Fatal(err)
 	}
 	a := &service.Service{}
@@ -98,7 +98,7 @@ func TestDemoBank(t *testing.T) {
 		t.Fatalf("after confirmation: covered %v, balanced %v", covered, balanced)
 	}
 
-	if _, err := SeedDemo(ctx, db, o, cheapHash, "2025-2026"); err != nil {
+	if _, err := Seed(ctx, db, o, cheapHash, "2025-2026"); err != nil {
 		t.Fatal(err)
 	}
 	if lines, _ := cs.BankLines(ctx, store.BankLineFilter{Statuses: []string{store.BankUnmatched, store.BankProposed}}); len(lines) != 0 {

@@ -20,7 +20,7 @@ const demoBookCoopsPerTx = 100
 // seedDemoBooks fills the demo exercice of every coop of the AD that keeps
 // its book here and has no operation yet: o.Operations per coop, or a
 // realistic year of 60 to 120 operations. Deterministic for a seed.
-func seedDemoBooks(ctx context.Context, db *store.DB, adID int64, o DemoOptions, exercice string) error {
+func seedDemoBooks(ctx context.Context, db *store.DB, adID int64, o Options, exercice string) error {
 	ex, err := ledger.ParseExercice(exercice)
 	if err != nil {
 		return fmt.Errorf("seed demo books: %w", err)

@@ -23,7 +23,7 @@ const demoClosingChunk = 200
 // frozen); a validated dossier gets its CRF locked. The figures come from
 // each coop's book through app/ledger, in bulk so that 2,000 coops take
 // seconds. Coops that already have a CRF are left alone.
-func seedDemoClosing(ctx context.Context, db *store.DB, o DemoOptions, adID int64, exercice string) error {
+func seedDemoClosing(ctx context.Context, db *store.DB, o Options, adID int64, exercice string) error {
 	lex, err := ledger.ParseExercice(exercice)
 	if err != nil {
 		return fmt.Errorf("seed demo closing: %w", err)

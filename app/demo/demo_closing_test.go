@@ -18,9 +18,9 @@ import (
 func TestDemoClosingFollowsTheDossiers(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.SQLite(t)
-	o := DemoOptions{Coops: 20, Docs: docstore.New(t.TempDir(), 1<<20)}
+	o := Options{Coops: 20, Docs: docstore.New(t.TempDir(), 1<<20)}
 	for range 2 {
-		if _, err := SeedDemo(ctx, db, o, cheapHash, ex25); err != nil {
+		if _, err := Seed(ctx, db, o, cheapHash, ex25); err != nil {
 			t.Fatal(err)
 		}
 	}

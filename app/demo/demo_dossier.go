@@ -61,7 +61,7 @@ type demoPlan struct {
 // small generated PDFs, through the bulk path (2,000 coops in a few
 // seconds). Deterministic for a seed; coops that already have a dossier
 // are left as they are.
-func seedDemoDossiers(ctx context.Context, db *store.DB, o DemoOptions, adID int64, exercice string) error {
+func seedDemoDossiers(ctx context.Context, db *store.DB, o Options, adID int64, exercice string) error {
 	if o.Docs == nil {
 		return nil
 	}
@@ -146,7 +146,7 @@ func demoPlanFor(co store.Coop, i int, deadline time.Time, rng *rand.Rand) *demo
 
 // putDemoDoc writes the document's PDF, which names its coop, to the
 // docstore.
-func putDemoDoc(o DemoOptions, co store.Coop, d *demoDoc) error {
+func putDemoDoc(o Options, co store.Coop, d *demoDoc) error {
 	title := map[workflow.ItemKey]string{workflow.Quitus: "Commission de contrôle des comptes — quitus",
 		workflow.Releve: "Relevé de compte au 31 août", workflow.Justificatifs: "Notification de subvention"}[d.item]
 	name := map[workflow.ItemKey]string{workflow.Quitus: "quitus", workflow.Releve: "releve-aout",

@@ -17,9 +17,9 @@ func demoDossiers(t *testing.T, docs *docstore.Store) ([]string, *store.DB) {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.SQLite(t)
-	o := DemoOptions{Coops: 20, Docs: docs}
+	o := Options{Coops: 20, Docs: docs}
 	for range 2 { // seeding twice changes nothing
-		if _, err := SeedDemo(ctx, db, o, cheapHash, "2025-2026"); err != nil {
+		if _, err := Seed(ctx, db, o, cheapHash, "2025-2026"); err != nil {
 			t.Fatal(err)
 		}
 	}

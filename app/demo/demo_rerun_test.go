@@ -14,8 +14,8 @@ import (
 func TestDemoAgainAfterACoopWasImported(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.SQLite(t)
-	o := DemoOptions{Docs: docstore.New(t.TempDir(), 1<<20)}
-	if _, err := SeedDemo(ctx, db, o, cheapHash, "2025-2026"); err != nil {
+	o := Options{Docs: docstore.New(t.TempDir(), 1<<20)}
+	if _, err := Seed(ctx, db, o, cheapHash, "2025-2026"); err != nil {
 		t.Fatal(err)
 	}
 	ad, err := db.System().ADByCode(ctx, "31")
@@ -32,7 +32,7 @@ func TestDemoAgainAfterACoopWasImported(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 2 {
-		if _, err := SeedDemo(ctx, db, o, cheapHash, "2025-2026"); err != nil {
+		if _, err := Seed(ctx, db, o, cheapHash, "2025-2026"); err != nil {
 			t.Fatalf("demo again: %v", err)
 		}
 	}

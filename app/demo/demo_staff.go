@@ -15,7 +15,7 @@ import (
 // book — except one coop in twelve, which forgot, so that the staff's
 // cross-check "caisse" shows both colours. Coops that already have a
 // count are left alone.
-func seedDemoCashCounts(ctx context.Context, db *store.DB, o DemoOptions, adID int64, exercice string) error {
+func seedDemoCashCounts(ctx context.Context, db *store.DB, o Options, adID int64, exercice string) error {
 	lex, err := ledger.ParseExercice(exercice)
 	if err != nil {
 		return fmt.Errorf("seed demo cash counts: %w", err)

@@ -18,7 +18,7 @@ import (
 func TestDemoGivesTheStaffSomethingToReview(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.SQLite(t)
-	if _, err := SeedDemo(ctx, db, DemoOptions{Coops: 36, Operations: 30, Docs: docstore.New(t.TempDir(), 1<<20)}, cheapHash, ex25); err != nil {
+	if _, err := Seed(ctx, db, Options{Coops: 36, Operations: 30, Docs: docstore.New(t.TempDir(), 1<<20)}, cheapHash, ex25); err != nil {
 		t.Fatal(err)
 	}
 	info, _ := db.System().ADByCode(ctx, "31")
