@@ -148,18 +148,10 @@ func ValidateMailURL(raw, kind, name string) error {
 	if !valid {
 		return fmt.Errorf("%s : schéma %q non pris en charge (%s)", name, u.Scheme, strings.Join(okSchemes, ", "))
 	}
-	if u.Query().Get("tls") == "none" && !IsLoopback(u.Hostname()) {
+	if u.Query().Get("tls") == "none" && !mailin.IsLoopback(u.Hostname()) {
 		return fmt.Errorf("%s : tls=none n'est permis que vers une adresse locale (127.0.0.1, localhost)", name)
 	}
 	return nil
-}
-
-func IsLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // EnsureSecret loads the signing secret from RETKOOP_SECRET or from the

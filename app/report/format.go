@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"retkoop/app/fr"
 	"retkoop/app/ledger"
 	"retkoop/app/money"
 )
@@ -29,16 +30,13 @@ func frTime(t time.Time) string {
 	return t.Format("02/01/2006")
 }
 
-var frMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin",
-	"juillet", "août", "septembre", "octobre", "novembre", "décembre"}
-
 // frLongDate writes "30 septembre 2026" (letters use the long form).
 func frLongDate(t time.Time) string {
 	day := fmt.Sprint(t.Day())
 	if t.Day() == 1 {
 		day = "1er"
 	}
-	return fmt.Sprintf("%s %s %d", day, frMonths[t.Month()-1], t.Year())
+	return fmt.Sprintf("%s %s %d", day, fr.Month(t.Month()), t.Year())
 }
 
 // statusLabel explains a CRF status in words a teacher understands.
