@@ -27,7 +27,7 @@ const ctxAssist = "assist"
 // mountAssist registers, under the assist group, the GET routes of the
 // mandataire's space (those of routes whose path starts with /coop), and
 // the refusal of every other request. A route's handler is the last of its
-// chain (gin.RouteInfo.HandlerFunc): the mandataire's routes carry no
+// chain (gin.RouteInfo.HandlerFunc, already wrapped by handle): the mandataire's routes carry no
 // middleware of their own, their group's (login, mandataire scope) being
 // replaced here by requireAssist.
 func (a *Handler) mountAssist(g *gin.RouterGroup, routes gin.RoutesInfo) {
@@ -37,7 +37,7 @@ func (a *Handler) mountAssist(g *gin.RouterGroup, routes gin.RoutesInfo) {
 		}
 		g.GET(strings.TrimPrefix(rt.Path, "/coop"), rt.HandlerFunc)
 	}
-	g.POST("/*path", a.refuseAssistWrite)
+	g.POST("/*path", a.handle(a.refuseAssistWrite))
 }
 
 // requireAssist resolves the coop through the staff's AD (another AD's
@@ -74,8 +74,8 @@ func (a *Handler) requireAssist(c *gin.Context) {
 	w.finish()
 }
 
-// refuseAssistWrite answers every write attempted in assist mode.
-func (a *Handler) refuseAssistWrite(c *gin.Context) { a.fail(c, fault.ErrReadOnly) }
+// refuseAssistWrite refuses every write attempted in assist mode.
+func (a *Handler) refuseAssistWrite(c *gin.Context) error { return fault.ErrReadOnly }
 
 // assistBase is the address of a coop's space in assist mode.
 func assistBase(coopID int64) string {

@@ -40,35 +40,32 @@ func newFrame(co *store.Coop, ex *store.Exercice, current, title string) bookFra
 	return f
 }
 
-// frame loads the coop and the exercice named by :ex for a book sub-page.
-func (a *Handler) frame(c *gin.Context, current, title string) (*store.CoopScope, bookFrame, bool) {
+// frame loads the coop and the exercice named by :ex for a book sub-page
+// (an exercice the coop does not have is fault.ErrNotFound).
+func (a *Handler) frame(c *gin.Context, current, title string) (*store.CoopScope, bookFrame, error) {
 	cs, ctx := coopScope(c), c.Request.Context()
 	ex, err := cs.Exercice(ctx, c.Param("ex"))
 	if err != nil {
-		a.fail(c, err)
-		return nil, bookFrame{}, false
+		return nil, bookFrame{}, err
 	}
 	co, err := cs.Coop(ctx)
 	if err != nil {
-		a.fail(c, err)
-		return nil, bookFrame{}, false
+		return nil, bookFrame{}, err
 	}
-	return cs, newFrame(co, ex, current, title), true
+	return cs, newFrame(co, ex, current, title), nil
 }
 
 // loadBook loads the book of the :ex exercice of the mandataire's coop and
-// the coop's row, the common start of the book's pages. When it fails it
-// has already answered (404 for an exercice the coop does not have) and
-// ok is false.
-func (a *Handler) loadBook(c *gin.Context) (cs *store.CoopScope, b *store.Book, co *store.Coop, ok bool) {
+// the coop's row, the common start of the book's pages (an exercice the
+// coop does not have is fault.ErrNotFound).
+func (a *Handler) loadBook(c *gin.Context) (cs *store.CoopScope, b *store.Book, co *store.Coop, err error) {
 	cs, ctx := coopScope(c), c.Request.Context()
-	b, err := cs.Book(ctx, c.Param("ex"))
+	b, err = cs.Book(ctx, c.Param("ex"))
 	if err == nil {
 		co, err = cs.Coop(ctx)
 	}
 	if err != nil {
-		a.fail(c, err)
-		return nil, nil, nil, false
+		return nil, nil, nil, err
 	}
-	return cs, b, co, true
+	return cs, b, co, nil
 }

@@ -10,6 +10,22 @@ import (
 	"retkoop/app/fault"
 )
 
+// handleFunc is a handler that returns its error instead of answering it:
+// every route's handler has this type and is registered through handle, so
+// that a failure is turned into a page by fail and nowhere else.
+type handleFunc func(c *gin.Context) error
+
+// handle adapts a handler to gin: a non-nil error is answered by fail. A
+// handler that has already answered (a form re-shown with its messages, a
+// redirect) returns nil.
+func (a *Handler) handle(f handleFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := f(c); err != nil {
+			a.fail(c, err)
+		}
+	}
+}
+
 // fail maps an error to HTTP in exactly one place: not found → 404, a user
 // error (validation, invalid transition, read-only) → 422 with its French
 // message, anything else → 500, logged once with the request id.

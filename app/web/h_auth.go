@@ -37,12 +37,13 @@ func safeNext(s string) string {
 	return "/"
 }
 
-func (a *Handler) showLogin(c *gin.Context) {
+func (a *Handler) showLogin(c *gin.Context) error {
 	if currentUser(c) != nil {
 		c.Redirect(http.StatusFound, "/")
-		return
+		return nil
 	}
 	a.render.HTML(c, http.StatusOK, "login", a.page(c, "Connexion", loginForm{Suite: c.Query("suite")}))
+	return nil
 }
 
 // dummyHash is verified when the login does not exist, so that a wrong
@@ -54,7 +55,7 @@ var dummyHash = sync.OnceValue(func() string {
 	return h
 })
 
-func (a *Handler) createSession(c *gin.Context) {
+func (a *Handler) createSession(c *gin.Context) error {
 	ctx := c.Request.Context()
 	form := loginForm{Identifiant: c.PostForm("identifiant"), Suite: c.PostForm("suite")}
 	login := NormalizeLogin(form.Identifiant)
@@ -67,7 +68,7 @@ func (a *Handler) createSession(c *gin.Context) {
 	}
 	if login == "" || password == "" {
 		fail(http.StatusUnprocessableEntity, "Saisissez votre identifiant et votre mot de passe.")
-		return
+		return nil
 	}
 	for _, k := range []struct {
 		th  *auth.Throttle
@@ -75,13 +76,12 @@ func (a *Handler) createSession(c *gin.Context) {
 	}{{a.idThrottle, "id:" + login}, {a.ipThrottle, "ip:" + ip}} {
 		if blocked, until := k.th.Blocked(k.key, now); blocked {
 			fail(http.StatusTooManyRequests, auth.WaitMessage(until, now))
-			return
+			return nil
 		}
 	}
 	u, err := a.DB.Auth().UserByLogin(ctx, login)
 	if err != nil && !errors.Is(err, fault.ErrNotFound) {
-		a.fail(c, err)
-		return
+		return err
 	}
 	hash := dummyHash()
 	if u != nil && u.PasswordHash != "" && !u.Disabled {
@@ -94,32 +94,32 @@ func (a *Handler) createSession(c *gin.Context) {
 			_ = a.DB.Auth().LoginAudit(ctx, u, "login.failed", ip)
 		}
 		fail(http.StatusUnprocessableEntity, "Identifiant ou mot de passe incorrect.")
-		return
+		return nil
 	}
 	a.idThrottle.Reset("id:" + login)
 	token, _, err := a.DB.Auth().CreateSession(ctx, u.ID, a.sessionTTL)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	_ = a.DB.Auth().LoginAudit(ctx, u, "login", ip)
 	a.setSessionCookie(c, token)
 	if u.MustChange {
 		a.redirect(c, "/mot-de-passe")
-		return
+		return nil
 	}
 	a.redirect(c, safeNext(form.Suite))
+	return nil
 }
 
-func (a *Handler) deleteSession(c *gin.Context) {
+func (a *Handler) deleteSession(c *gin.Context) error {
 	if token, err := c.Cookie(SessionCookie); err == nil {
 		if err := a.DB.Auth().DeleteSession(c.Request.Context(), token); err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 	}
 	a.clearSessionCookie(c)
 	a.redirect(c, "/connexion")
+	return nil
 }
 
 type passwordForm struct {
@@ -127,14 +127,15 @@ type passwordForm struct {
 	Error  string
 }
 
-func (a *Handler) showPassword(c *gin.Context) {
+func (a *Handler) showPassword(c *gin.Context) error {
 	u := currentUser(c)
 	a.render.HTML(c, http.StatusOK, "password", a.page(c, "Changer de mot de passe", passwordForm{Forced: u.MustChange}))
+	return nil
 }
 
 // updatePassword checks the current password, sets the new one, ends every
 // session of the user (other devices are logged out) and opens a new one.
-func (a *Handler) updatePassword(c *gin.Context) {
+func (a *Handler) updatePassword(c *gin.Context) error {
 	ctx := c.Request.Context()
 	u := currentUser(c)
 	form := passwordForm{Forced: u.MustChange}
@@ -145,34 +146,32 @@ func (a *Handler) updatePassword(c *gin.Context) {
 	current, next, confirm := c.PostForm("actuel"), c.PostForm("nouveau"), c.PostForm("confirmation")
 	if err := auth.Verify(u.PasswordHash, current); err != nil {
 		fail("Le mot de passe actuel est incorrect.")
-		return
+		return nil
 	}
 	if err := auth.CheckNew(next, u.Login); err != nil {
 		fail(err.Error())
-		return
+		return nil
 	}
 	if next != confirm {
 		fail("Les deux saisies du nouveau mot de passe ne sont pas identiques.")
-		return
+		return nil
 	}
 	if next == current {
 		fail("Choisissez un mot de passe différent de l'actuel.")
-		return
+		return nil
 	}
 	hash, err := auth.HashWith(next, a.HashParams)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	if err := a.DB.Auth().SetPassword(ctx, u.ID, hash, false, &u.ID); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	token, _, err := a.DB.Auth().CreateSession(ctx, u.ID, a.sessionTTL)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.setSessionCookie(c, token)
 	a.redirect(c, "/")
+	return nil
 }

@@ -23,15 +23,13 @@ type bookPage struct {
 
 // showBookHome opens the book of the exercice in progress (the most recent
 // open one, else the most recent).
-func (a *Handler) showBookHome(c *gin.Context) {
+func (a *Handler) showBookHome(c *gin.Context) error {
 	exs, err := coopScope(c).Exercices(c.Request.Context())
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	if len(exs) == 0 {
-		a.fail(c, fault.Invalidf("Aucun exercice n'est encore ouvert : votre AD doit installer vos soldes d'ouverture."))
-		return
+		return fault.Invalidf("Aucun exercice n'est encore ouvert : votre AD doit installer vos soldes d'ouverture.")
 	}
 	target := exs[0].Name
 	for _, e := range exs {
@@ -41,6 +39,7 @@ func (a *Handler) showBookHome(c *gin.Context) {
 		}
 	}
 	a.redirect(c, bookURL(target, ""))
+	return nil
 }
 
 // bookURL is the address of an exercice's book page, or of one of its
@@ -53,27 +52,26 @@ func bookURL(exercice, sub string) string {
 	return u
 }
 
-func (a *Handler) showBook(c *gin.Context) {
+func (a *Handler) showBook(c *gin.Context) error {
 	cs := coopScope(c)
 	b, err := cs.Book(c.Request.Context(), c.Param("ex"))
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	f := newEntryForm(csrfToken(c), b)
 	f.prefill(c.Request.URL.Query(), b)
 	newID, _ := strconv.ParseInt(c.Query("nouvelle"), 10, 64)
-	a.renderBook(c, http.StatusOK, cs, b, f, newID)
+	return a.renderBook(c, http.StatusOK, cs, b, f, newID)
 }
 
 // renderBook renders the book page (or its content for htmx).
-func (a *Handler) renderBook(c *gin.Context, status int, cs *store.CoopScope, b *store.Book, f *entryForm, newID int64) {
+func (a *Handler) renderBook(c *gin.Context, status int, cs *store.CoopScope, b *store.Book, f *entryForm, newID int64) error {
 	p, err := a.loadBookPage(c, cs, b, f, newID, false)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.render.HTML(c, status, "book", a.page(c, "Cahier "+b.Exercice.Name, p))
+	return nil
 }
 
 func (a *Handler) loadBookPage(c *gin.Context, cs *store.CoopScope, b *store.Book, f *entryForm, newID int64, oob bool) (*bookPage, error) {
@@ -101,12 +99,11 @@ func (a *Handler) loadBookPage(c *gin.Context, cs *store.CoopScope, b *store.Boo
 // createOperation adds an operation from the entry form. A plain POST is
 // redirected to the book; htmx gets a fresh form, the refreshed list with
 // the new row highlighted and the new balances, without a reload.
-func (a *Handler) createOperation(c *gin.Context) {
+func (a *Handler) createOperation(c *gin.Context) error {
 	cs, ctx := coopScope(c), c.Request.Context()
 	b, err := cs.Book(ctx, c.Param("ex"))
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	f := newEntryForm(csrfToken(c), b)
 	op, err := bindEntry(c, f)
@@ -118,25 +115,23 @@ func (a *Handler) createOperation(c *gin.Context) {
 		_, err = cs.CreateOperation(ctx, store.NewOperation{Exercice: b.Exercice.Name, Op: &op, IdemKey: f.Idem, DocumentID: docID})
 	}
 	if err != nil {
-		a.entryFailed(c, cs, b, f, err)
-		return
+		return a.entryFailed(c, cs, b, f, err)
 	}
 	if !isFragment(c.Request) {
 		a.redirect(c, savedURL(b.Exercice.Name, f.View, op.ID))
-		return
+		return nil
 	}
 	if b, err = cs.Book(ctx, b.Exercice.Name); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	next := newEntryForm(f.CSRF, b)
 	next.View, next.Saved = f.View, fmt.Sprintf("Opération « %s » enregistrée.", op.Piece)
 	p, err := a.loadBookPage(c, cs, b, next, op.ID, true)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.render.Partial(c, http.StatusOK, "book_saved", p)
+	return nil
 }
 
 // savedURL is where a plain form post lands after a save: the same view of
@@ -149,41 +144,38 @@ func savedURL(exercice, view string, id int64) string {
 
 // entryFailed shows the form again with the messages next to the fields:
 // 422 with the whole page for a plain post; for htmx, the form alone with
-// 200, because htmx does not swap error responses.
-func (a *Handler) entryFailed(c *gin.Context, cs *store.CoopScope, b *store.Book, f *entryForm, err error) {
+// 200, because htmx does not swap error responses. An error that is not
+// the user's is returned.
+func (a *Handler) entryFailed(c *gin.Context, cs *store.CoopScope, b *store.Book, f *entryForm, err error) error {
 	if _, ok := fault.Message(err); !ok {
-		a.fail(c, err)
-		return
+		return err
 	}
 	f.fieldErrors(err)
 	if isFragment(c.Request) {
 		a.render.Partial(c, http.StatusOK, "entry_form", f)
-		return
+		return nil
 	}
 	if f.OpID != 0 {
-		a.renderOperation(c, http.StatusUnprocessableEntity, cs, b, f)
-		return
+		return a.renderOperation(c, http.StatusUnprocessableEntity, cs, b, f)
 	}
-	a.renderBook(c, http.StatusUnprocessableEntity, cs, b, f, 0)
+	return a.renderBook(c, http.StatusUnprocessableEntity, cs, b, f, 0)
 }
 
 // refreshEntryForm shows the entry form again with what was typed, one
 // more ventilation line if asked and the amount left to ventilate; it
 // saves nothing. It serves htmx (live "reste à ventiler", "ajouter une
 // ligne") and plain posts alike.
-func (a *Handler) refreshEntryForm(c *gin.Context) {
+func (a *Handler) refreshEntryForm(c *gin.Context) error {
 	cs := coopScope(c)
 	b, err := cs.Book(c.Request.Context(), c.Param("ex"))
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	f := newEntryForm(csrfToken(c), b)
 	if id, ok := paramIDForm(c, "operation"); ok {
 		rec, err := cs.Operation(c.Request.Context(), id)
 		if err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 		f = editForm(f.CSRF, b, rec)
 	}
@@ -194,13 +186,12 @@ func (a *Handler) refreshEntryForm(c *gin.Context) {
 	}
 	if isFragment(c.Request) {
 		a.render.Partial(c, http.StatusOK, "entry_form", f)
-		return
+		return nil
 	}
 	if f.OpID != 0 {
-		a.renderOperation(c, http.StatusOK, cs, b, f)
-		return
+		return a.renderOperation(c, http.StatusOK, cs, b, f)
 	}
-	a.renderBook(c, http.StatusOK, cs, b, f, 0)
+	return a.renderBook(c, http.StatusOK, cs, b, f, 0)
 }
 
 // paramIDForm reads a positive id from a form field.

@@ -43,20 +43,19 @@ func denomRows(counts map[money.Money]string) []denomRow {
 	return rows
 }
 
-func (a *Handler) showCashCounts(c *gin.Context) {
-	cs, fr, ok := a.frame(c, "caisse", "Arrêté de caisse")
-	if !ok {
-		return
+func (a *Handler) showCashCounts(c *gin.Context) error {
+	cs, fr, err := a.frame(c, "caisse", "Arrêté de caisse")
+	if err != nil {
+		return err
 	}
 	p := &cashPage{Frame: fr, Date: todayIn(fr.Exercice.Name), Rows: denomRows(nil)}
-	a.renderCash(c, http.StatusOK, cs, p)
+	return a.renderCash(c, http.StatusOK, cs, p)
 }
 
-func (a *Handler) renderCash(c *gin.Context, status int, cs *store.CoopScope, p *cashPage) {
+func (a *Handler) renderCash(c *gin.Context, status int, cs *store.CoopScope, p *cashPage) error {
 	hist, err := cs.CashCounts(c.Request.Context(), p.Frame.Exercice.Name)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	p.History = hist
 	if id, err := strconv.ParseInt(c.Query("arrete"), 10, 64); err == nil {
@@ -67,13 +66,14 @@ func (a *Handler) renderCash(c *gin.Context, status int, cs *store.CoopScope, p 
 		}
 	}
 	a.render.HTML(c, status, "book_caisse", a.page(c, p.Frame.Title, p))
+	return nil
 }
 
 // createCashCount compares a count with the book and keeps it in history.
-func (a *Handler) createCashCount(c *gin.Context) {
-	cs, fr, ok := a.frame(c, "caisse", "Arrêté de caisse")
-	if !ok {
-		return
+func (a *Handler) createCashCount(c *gin.Context) error {
+	cs, fr, err := a.frame(c, "caisse", "Arrêté de caisse")
+	if err != nil {
+		return err
 	}
 	typed := map[money.Money]string{}
 	count, err := bindCashCount(c, typed)
@@ -84,14 +84,13 @@ func (a *Handler) createCashCount(c *gin.Context) {
 	if err != nil {
 		msg, ok := fault.Message(err)
 		if !ok {
-			a.fail(c, err)
-			return
+			return err
 		}
 		p := &cashPage{Frame: fr, Date: c.PostForm("date"), Rows: denomRows(typed), Errors: []string{msg}}
-		a.renderCash(c, http.StatusUnprocessableEntity, cs, p)
-		return
+		return a.renderCash(c, http.StatusUnprocessableEntity, cs, p)
 	}
 	a.redirect(c, fmt.Sprintf("%s?arrete=%d#arrete-%d", bookURL(fr.Exercice.Name, "caisse"), rec.ID, rec.ID))
+	return nil
 }
 
 // bindCashCount reads the date and the number of each banknote and coin;

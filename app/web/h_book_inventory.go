@@ -23,21 +23,20 @@ type inventoryPage struct {
 	Form    struct{ Date, Description, Value string }
 }
 
-func (a *Handler) showInventory(c *gin.Context) {
-	cs, bf, ok := a.frame(c, "inventaire", "Registre d'inventaire")
-	if !ok {
-		return
+func (a *Handler) showInventory(c *gin.Context) error {
+	cs, bf, err := a.frame(c, "inventaire", "Registre d'inventaire")
+	if err != nil {
+		return err
 	}
 	p := &inventoryPage{Frame: bf}
 	p.Form.Date = todayIn(bf.Exercice.Name)
-	a.renderInventory(c, http.StatusOK, cs, p)
+	return a.renderInventory(c, http.StatusOK, cs, p)
 }
 
-func (a *Handler) renderInventory(c *gin.Context, status int, cs *store.CoopScope, p *inventoryPage) {
+func (a *Handler) renderInventory(c *gin.Context, status int, cs *store.CoopScope, p *inventoryPage) error {
 	entries, err := cs.Inventory(c.Request.Context(), p.Frame.Exercice.Name)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	p.Entries = entries
 	for _, e := range entries {
@@ -46,13 +45,14 @@ func (a *Handler) renderInventory(c *gin.Context, status int, cs *store.CoopScop
 		}
 	}
 	a.render.HTML(c, status, "book_inventaire", a.page(c, p.Frame.Title, p))
+	return nil
 }
 
 // createInventoryItem adds a good received without a purchase (a gift).
-func (a *Handler) createInventoryItem(c *gin.Context) {
-	cs, bf, ok := a.frame(c, "inventaire", "Registre d'inventaire")
-	if !ok {
-		return
+func (a *Handler) createInventoryItem(c *gin.Context) error {
+	cs, bf, err := a.frame(c, "inventaire", "Registre d'inventaire")
+	if err != nil {
+		return err
 	}
 	p := &inventoryPage{Frame: bf}
 	p.Form.Date, p.Form.Description, p.Form.Value = c.PostForm("date"), c.PostForm("description"), c.PostForm("valeur")
@@ -72,28 +72,26 @@ func (a *Handler) createInventoryItem(c *gin.Context) {
 	if err != nil {
 		msg, ok := fault.Message(err)
 		if !ok {
-			a.fail(c, err)
-			return
+			return err
 		}
 		p.Errors = []string{msg}
-		a.renderInventory(c, http.StatusUnprocessableEntity, cs, p)
-		return
+		return a.renderInventory(c, http.StatusUnprocessableEntity, cs, p)
 	}
 	a.redirect(c, bookURL(bf.Exercice.Name, "inventaire"))
+	return nil
 }
 
 // updateInventoryItem changes an entry's description or marks it disposed.
-func (a *Handler) updateInventoryItem(c *gin.Context) {
-	cs, bf, ok := a.frame(c, "inventaire", "Registre d'inventaire")
-	if !ok {
-		return
+func (a *Handler) updateInventoryItem(c *gin.Context) error {
+	cs, bf, err := a.frame(c, "inventaire", "Registre d'inventaire")
+	if err != nil {
+		return err
 	}
 	ch := store.InventoryChange{Ref: c.PostForm("ref"), Description: c.PostForm("description")}
 	if s := strings.TrimSpace(c.PostForm("sortie")); s != "" {
 		d, err := csvin.ParseDate(s)
 		if err != nil {
-			a.fail(c, fault.Invalidf("Date de sortie illisible : écrivez-la JJ/MM/AAAA."))
-			return
+			return fault.Invalidf("Date de sortie illisible : écrivez-la JJ/MM/AAAA.")
 		}
 		ch.DisposedOn = &d
 	} else if c.PostForm("sortir") != "" {
@@ -102,8 +100,8 @@ func (a *Handler) updateInventoryItem(c *gin.Context) {
 		ch.DisposedOn = &day
 	}
 	if err := cs.UpdateInventory(c.Request.Context(), ch); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.redirect(c, bookURL(bf.Exercice.Name, "inventaire")+"#inv-"+ch.Ref)
+	return nil
 }

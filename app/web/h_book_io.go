@@ -62,21 +62,22 @@ func bookLineMessages(err error) []string {
 	return []string{msg}
 }
 
-func (a *Handler) showImport(c *gin.Context) {
-	_, fr, ok := a.frame(c, "import", "Importer un cahier")
-	if !ok {
-		return
+func (a *Handler) showImport(c *gin.Context) error {
+	_, fr, err := a.frame(c, "import", "Importer un cahier")
+	if err != nil {
+		return err
 	}
 	a.render.HTML(c, http.StatusOK, "book_import", a.page(c, fr.Title, &importPage{Frame: fr}))
+	return nil
 }
 
 // createImport previews an uploaded file, or imports the previewed file
 // when the mandataire confirms. Nothing is written unless every line is
 // valid.
-func (a *Handler) createImport(c *gin.Context) {
-	cs, b, co, ok := a.loadBook(c)
-	if !ok {
-		return
+func (a *Handler) createImport(c *gin.Context) error {
+	cs, b, co, err := a.loadBook(c)
+	if err != nil {
+		return err
 	}
 	ctx := c.Request.Context()
 	p := &importPage{Frame: newFrame(co, b.Exercice, "import", "Importer un cahier"), FileName: c.PostForm("nom")}
@@ -89,17 +90,16 @@ func (a *Handler) createImport(c *gin.Context) {
 		var n int
 		if n, err = cs.ImportOperations(ctx, b.Exercice.Name, ops); err == nil {
 			a.redirect(c, fmt.Sprintf("%s?importees=%d", bookURL(b.Exercice.Name, ""), n))
-			return
+			return nil
 		}
 	}
 	if err != nil {
 		if _, ok := fault.Message(err); !ok {
-			a.fail(c, err)
-			return
+			return err
 		}
 		p.Errors, p.Content = bookLineMessages(err), ""
 		a.render.HTML(c, http.StatusUnprocessableEntity, "book_import", a.page(c, p.Frame.Title, p))
-		return
+		return nil
 	}
 	p.Content, p.Totals = base64.StdEncoding.EncodeToString(data), ledger.ComputeTotals(ops)
 	preview := &store.Book{Exercice: b.Exercice, Ops: ops, Chart: b.Chart, Regies: b.Regies, Documents: map[int64]int64{}}
@@ -107,6 +107,7 @@ func (a *Handler) createImport(c *gin.Context) {
 		p.Preview = append(p.Preview, newBookRow(e, preview, 0))
 	}
 	a.render.HTML(c, http.StatusOK, "book_import", a.page(c, p.Frame.Title, p))
+	return nil
 }
 
 // uploadedBook returns the file sent (step 1) or carried by the preview
@@ -139,19 +140,18 @@ func uploadedBook(c *gin.Context, p *importPage) ([]byte, error) {
 	return data, nil
 }
 
-func (a *Handler) exportBookCSV(c *gin.Context) { a.exportBook(c, "csv") }
+func (a *Handler) exportBookCSV(c *gin.Context) error { return a.exportBook(c, "csv") }
 
-func (a *Handler) exportBookXLSX(c *gin.Context) { a.exportBook(c, "xlsx") }
+func (a *Handler) exportBookXLSX(c *gin.Context) error { return a.exportBook(c, "xlsx") }
 
 // exportBook sends the book as CSV (the import format: export then import
 // gives the same book) or as an XLSX workbook with totals per account.
-func (a *Handler) exportBook(c *gin.Context, format string) {
-	_, b, co, ok := a.loadBook(c)
-	if !ok {
-		return
+func (a *Handler) exportBook(c *gin.Context, format string) error {
+	_, b, co, err := a.loadBook(c)
+	if err != nil {
+		return err
 	}
 	var buf bytes.Buffer
-	var err error
 	ctype := "text/csv; charset=utf-8"
 	if format == "csv" {
 		err = ledger.WriteBookCSV(&buf, b.Ops)
@@ -160,11 +160,11 @@ func (a *Handler) exportBook(c *gin.Context, format string) {
 		err = report.WriteBookXLSX(&buf, b.Ops, ledger.ComputeTotals(b.Ops), b.Chart)
 	}
 	if err != nil {
-		a.fail(c, fmt.Errorf("export book: %w", err))
-		return
+		return fmt.Errorf("export book: %w", err)
 	}
 	name := fmt.Sprintf("cahier-%s-%s.%s", co.UAI, b.Exercice.Name, format)
 	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	c.Header("Cache-Control", "private, no-store")
 	c.Data(http.StatusOK, ctype, buf.Bytes())
+	return nil
 }

@@ -21,51 +21,48 @@ type operationPage struct {
 
 // operationOf resolves the :op parameter in the user's coop, with the book
 // of its exercice. Another coop's id is a 404.
-func (a *Handler) operationOf(c *gin.Context) (*store.OperationRecord, *store.Book, bool) {
+func (a *Handler) operationOf(c *gin.Context) (*store.OperationRecord, *store.Book, error) {
 	cs, ctx := coopScope(c), c.Request.Context()
 	id, ok := paramID(c, "op")
 	if !ok {
-		a.fail(c, fault.ErrNotFound)
-		return nil, nil, false
+		return nil, nil, fault.ErrNotFound
 	}
 	rec, err := cs.Operation(ctx, id)
 	if err != nil {
-		a.fail(c, err)
-		return nil, nil, false
+		return nil, nil, err
 	}
 	b, err := cs.Book(ctx, rec.Exercice)
 	if err != nil {
-		a.fail(c, err)
-		return nil, nil, false
+		return nil, nil, err
 	}
-	return rec, b, true
+	return rec, b, nil
 }
 
-func (a *Handler) showOperation(c *gin.Context) {
-	rec, b, ok := a.operationOf(c)
-	if !ok {
-		return
+func (a *Handler) showOperation(c *gin.Context) error {
+	rec, b, err := a.operationOf(c)
+	if err != nil {
+		return err
 	}
-	a.renderOperation(c, http.StatusOK, coopScope(c), b, editForm(csrfToken(c), b, rec))
+	return a.renderOperation(c, http.StatusOK, coopScope(c), b, editForm(csrfToken(c), b, rec))
 }
 
 // renderOperation renders the page of one operation with its form.
-func (a *Handler) renderOperation(c *gin.Context, status int, cs *store.CoopScope, b *store.Book, f *entryForm) {
+func (a *Handler) renderOperation(c *gin.Context, status int, cs *store.CoopScope, b *store.Book, f *entryForm) error {
 	co, err := cs.Coop(c.Request.Context())
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	fr := newFrame(co, b.Exercice, "cahier", "Opération "+f.Piece)
 	a.render.HTML(c, status, "book_operation", a.page(c, fr.Title, &operationPage{Frame: fr, Form: f}))
+	return nil
 }
 
 // updateOperation saves the edit form; the change is audited by the store
 // with the previous version.
-func (a *Handler) updateOperation(c *gin.Context) {
-	rec, b, ok := a.operationOf(c)
-	if !ok {
-		return
+func (a *Handler) updateOperation(c *gin.Context) error {
+	rec, b, err := a.operationOf(c)
+	if err != nil {
+		return err
 	}
 	cs := coopScope(c)
 	f := editForm(csrfToken(c), b, rec)
@@ -79,22 +76,22 @@ func (a *Handler) updateOperation(c *gin.Context) {
 		err = cs.UpdateOperation(c.Request.Context(), &op, docID)
 	}
 	if err != nil {
-		a.entryFailed(c, cs, b, f, err)
-		return
+		return a.entryFailed(c, cs, b, f, err)
 	}
 	a.redirect(c, savedURL(b.Exercice.Name, f.View, op.ID))
+	return nil
 }
 
-func (a *Handler) deleteOperation(c *gin.Context) {
-	rec, b, ok := a.operationOf(c)
-	if !ok {
-		return
+func (a *Handler) deleteOperation(c *gin.Context) error {
+	rec, b, err := a.operationOf(c)
+	if err != nil {
+		return err
 	}
 	if err := coopScope(c).DeleteOperation(c.Request.Context(), rec.Op.ID); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.redirect(c, bookURL(b.Exercice.Name, "")+"?supprimee="+rec.Op.Piece)
+	return nil
 }
 
 // attachment stores the pièce justificative sent with the form, if any:

@@ -35,14 +35,14 @@ type regieRow struct {
 	BookURL    string
 }
 
-func (a *Handler) showRegies(c *gin.Context) {
-	a.renderRegies(c, http.StatusOK, &regiesPage{})
+func (a *Handler) showRegies(c *gin.Context) error {
+	return a.renderRegies(c, http.StatusOK, &regiesPage{})
 }
 
-func (a *Handler) renderRegies(c *gin.Context, status int, p *regiesPage) {
-	_, b, co, ok := a.loadBook(c)
-	if !ok {
-		return
+func (a *Handler) renderRegies(c *gin.Context, status int, p *regiesPage) error {
+	_, b, co, err := a.loadBook(c)
+	if err != nil {
+		return err
 	}
 	p.Frame = newFrame(co, b.Exercice, "regies", "Régies d'avance")
 	closing := ledger.NewBook(store.OpeningBalances(b.Exercice), b.Ops).Closing()
@@ -67,22 +67,22 @@ func (a *Handler) renderRegies(c *gin.Context, status int, p *regiesPage) {
 		p.Rows = append(p.Rows, row)
 	}
 	a.render.HTML(c, status, "book_regies", a.page(c, p.Frame.Title, p))
+	return nil
 }
 
 // createRegie opens a régie d'avance for a class.
-func (a *Handler) createRegie(c *gin.Context) {
+func (a *Handler) createRegie(c *gin.Context) error {
 	p := &regiesPage{Code: c.PostForm("code"), Label: c.PostForm("libelle")}
 	if _, err := coopScope(c).CreateRegie(c.Request.Context(), p.Code, p.Label); err != nil {
 		msg, ok := fault.Message(err)
 		if !ok {
-			a.fail(c, err)
-			return
+			return err
 		}
 		p.Errors = []string{msg}
-		a.renderRegies(c, http.StatusUnprocessableEntity, p)
-		return
+		return a.renderRegies(c, http.StatusUnprocessableEntity, p)
 	}
 	a.redirect(c, bookURL(c.Param("ex"), "regies"))
+	return nil
 }
 
 // projectsPage shows the revenues, expenses and result of each project.
@@ -97,10 +97,10 @@ type projectRow struct {
 	BookURL string
 }
 
-func (a *Handler) showProjects(c *gin.Context) {
-	_, b, co, ok := a.loadBook(c)
-	if !ok {
-		return
+func (a *Handler) showProjects(c *gin.Context) error {
+	_, b, co, err := a.loadBook(c)
+	if err != nil {
+		return err
 	}
 	p := &projectsPage{Frame: newFrame(co, b.Exercice, "projets", "Projets et thèmes")}
 	totals := ledger.ComputeTotals(b.Ops)
@@ -111,4 +111,5 @@ func (a *Handler) showProjects(c *gin.Context) {
 		}
 	}
 	a.render.HTML(c, http.StatusOK, "book_projets", a.page(c, p.Frame.Title, p))
+	return nil
 }

@@ -31,16 +31,15 @@ type subsidyRow struct {
 	Saved    bool
 }
 
-func (a *Handler) showSubsidies(c *gin.Context) {
-	cs, b, co, ok := a.loadBook(c)
-	if !ok {
-		return
+func (a *Handler) showSubsidies(c *gin.Context) error {
+	cs, b, co, err := a.loadBook(c)
+	if err != nil {
+		return err
 	}
 	ctx := c.Request.Context()
 	funders, err := cs.Funders(ctx)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	p := &subsidiesPage{Frame: newFrame(co, b.Exercice, "subventions", "Tableau des subventions")}
 	for _, r := range ledger.SubsidyOperations(b.Ops) {
@@ -48,6 +47,7 @@ func (a *Handler) showSubsidies(c *gin.Context) {
 		p.Total += r.Amount
 	}
 	a.render.HTML(c, http.StatusOK, "book_subventions", a.page(c, p.Frame.Title, p))
+	return nil
 }
 
 func newSubsidyRow(c *gin.Context, b *store.Book, r ledger.SubsidyOperation, funder string) subsidyRow {
@@ -60,34 +60,31 @@ func newSubsidyRow(c *gin.Context, b *store.Book, r ledger.SubsidyOperation, fun
 }
 
 // updateSubsidy names the funder of a subsidy; htmx gets the row back.
-func (a *Handler) updateSubsidy(c *gin.Context) {
+func (a *Handler) updateSubsidy(c *gin.Context) error {
 	cs, ctx := coopScope(c), c.Request.Context()
 	id, ok := paramID(c, "op")
 	if !ok {
-		a.fail(c, fault.ErrNotFound)
-		return
+		return fault.ErrNotFound
 	}
 	b, err := cs.Book(ctx, c.Param("ex"))
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	funder := strings.TrimSpace(c.PostForm("financeur"))
 	if err := cs.SetFunder(ctx, id, funder); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	if !isFragment(c.Request) {
 		a.redirect(c, bookURL(b.Exercice.Name, "subventions")+"#subvention-"+c.Param("op"))
-		return
+		return nil
 	}
 	for _, r := range ledger.SubsidyOperations(b.Ops) {
 		if r.Op.ID == id {
 			row := newSubsidyRow(c, b, r, funder)
 			row.Saved = true
 			a.render.Partial(c, http.StatusOK, "subsidy_row", row)
-			return
+			return nil
 		}
 	}
-	a.fail(c, fault.ErrNotFound)
+	return fault.ErrNotFound
 }

@@ -94,33 +94,31 @@ func buildChecks(exercice string, problems []ledger.Problem, early bool) []closi
 	return out
 }
 
-func (a *Handler) showClosing(c *gin.Context) {
-	a.renderClosing(c, http.StatusOK, false, nil)
+func (a *Handler) showClosing(c *gin.Context) error {
+	return a.renderClosing(c, http.StatusOK, false, nil)
 }
 
 // renderClosing shows the page; problems found by a refused closing are
 // shown as they were when given, else the checks run now.
-func (a *Handler) renderClosing(c *gin.Context, status int, declared bool, problems []ledger.Problem) {
-	cs, frame, ok := a.frame(c, "cloture", "Clôture du cahier")
-	if !ok {
-		return
+func (a *Handler) renderClosing(c *gin.Context, status int, declared bool, problems []ledger.Problem) error {
+	cs, frame, err := a.frame(c, "cloture", "Clôture du cahier")
+	if err != nil {
+		return err
 	}
 	ctx, name := c.Request.Context(), frame.Exercice.Name
 	if frame.Coop.BookMode != store.BookKept {
 		a.redirect(c, crfURL(name, ""))
-		return
+		return nil
 	}
 	p := &closingPage{Frame: frame, Declared: declared, CRFURL: crfURL(name, "")}
 	in, err := a.ClosingInput(ctx, cs, name)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	p.Closing = ledger.NewBook(in.Opening, in.Ops).Closing().Treasuries()
 	p.Next = in.Exercice.Next().String()
 	if p.History, err = cs.ExerciceHistory(ctx, name); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	for i := len(p.History) - 1; i >= 0; i-- {
 		if p.History[i].Action == store.ExerciceClosing {
@@ -138,23 +136,23 @@ func (a *Handler) renderClosing(c *gin.Context, status int, declared bool, probl
 		p.Ready = len(problems) == 0 || (len(problems) == 1 && problems[0].Code == ledger.ProblemDeclaration)
 	}
 	a.render.HTML(c, status, "cloture", a.page(c, frame.Title+" "+name, p))
+	return nil
 }
 
 // createClosing closes the book when every check passes; otherwise the
 // page comes back (422) with what to fix.
-func (a *Handler) createClosing(c *gin.Context) {
+func (a *Handler) createClosing(c *gin.Context) error {
 	cs, ex := coopScope(c), c.Param("ex")
 	declared := c.PostForm("declaration") == "1"
 	problems, err := a.CloseBook(c.Request.Context(), cs, ex, declared)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	if len(problems) > 0 {
-		a.renderClosing(c, http.StatusUnprocessableEntity, declared, problems)
-		return
+		return a.renderClosing(c, http.StatusUnprocessableEntity, declared, problems)
 	}
 	a.redirect(c, crfURL(ex, "")+"?cloture=1")
+	return nil
 }
 
 // crfURL is the address of an exercice's CRF page or of one of its
@@ -180,66 +178,63 @@ type staffExercicePage struct {
 	Reason  string
 }
 
-func (a *Handler) showStaffExercice(c *gin.Context) {
-	a.renderStaffExercice(c, http.StatusOK, &staffExercicePage{})
+func (a *Handler) showStaffExercice(c *gin.Context) error {
+	return a.renderStaffExercice(c, http.StatusOK, &staffExercicePage{})
 }
 
-func (a *Handler) renderStaffExercice(c *gin.Context, status int, p *staffExercicePage) {
+func (a *Handler) renderStaffExercice(c *gin.Context, status int, p *staffExercicePage) error {
 	cs, ok := a.staffCoop(c)
 	if !ok {
-		return
+		return nil
 	}
 	ctx, name := c.Request.Context(), c.Param("ex")
 	r, err := cs.CRF(ctx, name)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	if p.CRF, err = a.loadCRFPage(ctx, cs, r); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	p.Coop, p.Ex = r.Coop, r.Exercice
 	p.Base = "/ad/coops/" + strconv.FormatInt(p.Coop.ID, 10) + "/exercices/" + url.PathEscape(name)
 	if p.History, err = cs.ExerciceHistory(ctx, name); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	answers, err := cs.CRA(ctx, name)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	p.CRA = newCRAView(answers, "", nil)
 	a.render.HTML(c, status, "staff_exercice", a.page(c, p.Coop.Name+" — exercice "+name, p))
+	return nil
 }
 
 // reopenStaffExercice reopens a coop's closed book, with a reason kept in
 // the exercice's history (and in the dossier's when it counted the
 // closing).
-func (a *Handler) reopenStaffExercice(c *gin.Context) {
+func (a *Handler) reopenStaffExercice(c *gin.Context) error {
 	cs, ok := a.staffCoop(c)
 	if !ok {
-		return
+		return nil
 	}
 	name, reason := c.Param("ex"), c.PostForm("motif")
 	if err := a.ReopenBook(c.Request.Context(), cs, name, reason); err != nil {
 		msg, ok := fault.Message(err)
 		if !ok {
-			a.fail(c, err)
-			return
+			return err
 		}
-		a.renderStaffExercice(c, http.StatusUnprocessableEntity, &staffExercicePage{Errors: []string{msg}, Reason: reason})
-		return
+		return a.renderStaffExercice(c, http.StatusUnprocessableEntity, &staffExercicePage{Errors: []string{msg}, Reason: reason})
 	}
 	a.redirect(c, "/ad/coops/"+strconv.FormatInt(cs.ID(), 10)+"/exercices/"+url.PathEscape(name)+"?rouvert=1")
+	return nil
 }
 
 // exportStaffCRF serves a coop's CRF to its AD's staff in any format.
-func (a *Handler) exportStaffCRF(c *gin.Context) {
+func (a *Handler) exportStaffCRF(c *gin.Context) error {
 	cs, ok := a.staffCoop(c)
 	if !ok {
-		return
+		return nil
 	}
 	a.sendCRF(c, cs)
+	return nil
 }

@@ -29,11 +29,11 @@ func (a *Handler) loadCoopHome(c *gin.Context, cs *store.CoopScope) (*coopHome, 
 	return &coopHome{Coop: co, MaskedIBAN: store.MaskIBAN(co.IBAN), Exercices: ex}, nil
 }
 
-func (a *Handler) showCoopHome(c *gin.Context) {
+func (a *Handler) showCoopHome(c *gin.Context) error {
 	h, err := a.loadCoopHome(c, coopScope(c))
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.render.HTML(c, http.StatusOK, "coop_home", a.page(c, h.Coop.Name, h))
+	return nil
 }

@@ -38,21 +38,22 @@ type resetForm struct {
 	Error   string
 }
 
-func (a *Handler) showForgotPassword(c *gin.Context) {
+func (a *Handler) showForgotPassword(c *gin.Context) error {
 	a.render.HTML(c, http.StatusOK, "password_forgot", a.page(c, "Mot de passe oublié", forgotForm{}))
+	return nil
 }
 
 // createPasswordReset queues a reset link for the identifier, if it names
 // an enabled account with an e-mail address; the visitor is told the same
 // thing in every case. Requests are throttled per identifier and per
 // address.
-func (a *Handler) createPasswordReset(c *gin.Context) {
+func (a *Handler) createPasswordReset(c *gin.Context) error {
 	form := forgotForm{Identifiant: strings.TrimSpace(c.PostForm("identifiant"))}
 	login := NormalizeLogin(form.Identifiant)
 	if login == "" {
 		form.Error = "Saisissez votre identifiant (UAI de l'école ou adresse e-mail)."
 		a.render.HTML(c, http.StatusUnprocessableEntity, "password_forgot", a.page(c, "Mot de passe oublié", form))
-		return
+		return nil
 	}
 	now, ip := a.Now(), c.ClientIP()
 	for _, k := range []struct {
@@ -62,7 +63,7 @@ func (a *Handler) createPasswordReset(c *gin.Context) {
 		if blocked, until := k.th.Blocked(k.key, now); blocked {
 			form.Error = strings.Replace(auth.WaitMessage(until, now), "tentatives de connexion", "demandes", 1)
 			a.render.HTML(c, http.StatusTooManyRequests, "password_forgot", a.page(c, "Mot de passe oublié", form))
-			return
+			return nil
 		}
 		k.th.Fail(k.key, now)
 	}
@@ -77,6 +78,7 @@ func (a *Handler) createPasswordReset(c *gin.Context) {
 	}
 	form.Sent = true
 	a.render.HTML(c, http.StatusOK, "password_forgot", a.page(c, "Mot de passe oublié", form))
+	return nil
 }
 
 // queuePasswordReset stores a token for login and queues its mail, when
@@ -112,27 +114,26 @@ func (a *Handler) queuePasswordReset(ctx context.Context, login string) error {
 
 // showPasswordReset shows the new-password form of a valid link, or says
 // the link is no longer valid (410).
-func (a *Handler) showPasswordReset(c *gin.Context) {
+func (a *Handler) showPasswordReset(c *gin.Context) error {
 	c.Header("Cache-Control", "no-store")
 	token := c.Param("token")
 	u, err := a.DB.Auth().PasswordResetUser(c.Request.Context(), token)
 	if err != nil {
-		a.resetInvalid(c, err)
-		return
+		return a.resetInvalid(c, err)
 	}
 	a.render.HTML(c, http.StatusOK, "password_reset", a.page(c, "Nouveau mot de passe", resetForm{Token: token, Login: u.Login}))
+	return nil
 }
 
 // updatePasswordReset sets the new password through the link, once: the
 // token is used up, every session of the account ends.
-func (a *Handler) updatePasswordReset(c *gin.Context) {
+func (a *Handler) updatePasswordReset(c *gin.Context) error {
 	c.Header("Cache-Control", "no-store")
 	ctx := c.Request.Context()
 	token := c.Param("token")
 	u, err := a.DB.Auth().PasswordResetUser(ctx, token)
 	if err != nil {
-		a.resetInvalid(c, err)
-		return
+		return a.resetInvalid(c, err)
 	}
 	form := resetForm{Token: token, Login: u.Login}
 	next, confirm := c.PostForm("nouveau"), c.PostForm("confirmation")
@@ -143,29 +144,28 @@ func (a *Handler) updatePasswordReset(c *gin.Context) {
 	}
 	if form.Error != "" {
 		a.render.HTML(c, http.StatusUnprocessableEntity, "password_reset", a.page(c, "Nouveau mot de passe", form))
-		return
+		return nil
 	}
 	hash, err := auth.HashWith(next, a.HashParams)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	if _, err := a.DB.Auth().RedeemPasswordReset(ctx, token, hash); err != nil {
-		a.resetInvalid(c, err)
-		return
+		return a.resetInvalid(c, err)
 	}
 	a.idThrottle.Reset("id:" + u.Login)
 	form.Done = true
 	a.render.HTML(c, http.StatusOK, "password_reset", a.page(c, "Mot de passe changé", form))
+	return nil
 }
 
 // resetInvalid answers a link that is unknown, used or expired with 410
 // (tokens are 256-bit random: guessing one is hopeless, so it is not
-// throttled); any other error is a 500.
-func (a *Handler) resetInvalid(c *gin.Context, err error) {
+// throttled); any other error is returned, for a 500.
+func (a *Handler) resetInvalid(c *gin.Context, err error) error {
 	if !errors.Is(err, fault.ErrNotFound) {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.render.HTML(c, http.StatusGone, "password_reset", a.page(c, "Lien expiré", resetForm{Invalid: true}))
+	return nil
 }

@@ -31,12 +31,13 @@ func (a *Handler) page(c *gin.Context, title string, data any) Page {
 	return p
 }
 
-func (a *Handler) showHealth(c *gin.Context) {
+func (a *Handler) showHealth(c *gin.Context) error {
 	c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte("ok\n"))
+	return nil
 }
 
 // showHome sends each role to its own home.
-func (a *Handler) showHome(c *gin.Context) {
+func (a *Handler) showHome(c *gin.Context) error {
 	u := currentUser(c)
 	switch {
 	case u.Role == store.RoleMandataire:
@@ -46,11 +47,11 @@ func (a *Handler) showHome(c *gin.Context) {
 	default:
 		ads, err := a.DB.System().ADs(c.Request.Context())
 		if err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 		a.render.HTML(c, http.StatusOK, "national", a.page(c, "Administration nationale", ads))
 	}
+	return nil
 }
 
 // pageLinks returns the links to the previous and next pages of a
