@@ -154,13 +154,11 @@ func bankLineViews(ctx context.Context, cs *store.CoopScope, csrf, back string, 
 func newLineSuggest(l bank.Line, chart ledger.Chart, open bool) *lineSuggest {
 	s := bank.SuggestOperation(l)
 	ls := &lineSuggest{Libelle: s.Libelle, Account: s.Account, Closed: !open}
-	codes := make([]string, 0, len(chart))
-	for code := range chart {
-		if strings.HasPrefix(code, "6") == (l.Amount < 0) {
-			codes = append(codes, code)
-		}
+	charges, products := chart.Split()
+	codes := products
+	if l.Amount < 0 {
+		codes = charges
 	}
-	slices.Sort(codes)
 	for _, code := range codes {
 		ls.Accounts = append(ls.Accounts, option{Value: code, Label: code + " — " + chart[code]})
 	}

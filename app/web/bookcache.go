@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"html/template"
-	"sort"
 	"sync"
 
 	"retkoop/app/ledger"
@@ -90,12 +89,7 @@ func (v *viewCache) put(key string, html bookList) {
 // viewKey names one rendering of a book list.
 func viewKey(b *store.Book, q bookQuery) string {
 	h := fnv.New64a()
-	codes := make([]string, 0, len(b.Chart))
-	for c := range b.Chart {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
-	for _, c := range codes {
+	for _, c := range b.Chart.Codes() {
 		fmt.Fprintf(h, "%s=%s;", c, b.Chart[c])
 	}
 	for _, r := range b.Regies {

@@ -148,18 +148,12 @@ func editForm(csrf string, b *store.Book, rec *store.OperationRecord) *entryForm
 func (f *entryForm) choices(b *store.Book) {
 	f.Modes = ledger.Modes
 	f.Treasuries = treasuryOptions(b.Regies)
-	codes := make([]string, 0, len(b.Chart))
-	for code := range b.Chart {
-		codes = append(codes, code)
+	charges, products := b.Chart.Split()
+	for _, code := range charges {
+		f.Charges = append(f.Charges, option{Value: code, Label: code + " — " + b.Chart[code]})
 	}
-	slices.Sort(codes)
-	for _, code := range codes {
-		o := option{Value: code, Label: code + " — " + b.Chart[code]}
-		if strings.HasPrefix(code, "6") {
-			f.Charges = append(f.Charges, o)
-		} else {
-			f.Produits = append(f.Produits, o)
-		}
+	for _, code := range products {
+		f.Produits = append(f.Produits, option{Value: code, Label: code + " — " + b.Chart[code]})
 	}
 	f.Projects = projectNames(b.Ops)
 }

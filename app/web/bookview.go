@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"retkoop/app/fr"
 	"retkoop/app/ledger"
 	"retkoop/app/money"
 	"retkoop/app/store"
@@ -226,8 +227,6 @@ func treasuryName(t ledger.Treasury) string {
 	return string(t)
 }
 
-var frMonths = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
-
 // monthOptions lists the twelve months of the exercice.
 func monthOptions(exercice string) []option {
 	ex, err := ledger.ParseExercice(exercice)
@@ -236,7 +235,7 @@ func monthOptions(exercice string) []option {
 	}
 	out := make([]option, 0, 12)
 	for m := ex.Debut(); !m.After(ex.Fin()); m = m.AddDate(0, 1, 0) {
-		out = append(out, option{Value: m.Format("2006-01"), Label: fmt.Sprintf("%s %d", frMonths[m.Month()-1], m.Year())})
+		out = append(out, option{Value: m.Format("2006-01"), Label: fmt.Sprintf("%s %d", fr.Month(m.Month()), m.Year())})
 	}
 	return out
 }
