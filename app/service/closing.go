@@ -83,12 +83,7 @@ func (a *Service) CloseBook(ctx context.Context, cs *store.CoopScope, exercice s
 			return err
 		}
 		book := ledger.NewBook(in.Opening, in.Ops)
-		var open []ledger.Operation
-		for _, op := range book.Ops {
-			if op.Touches(ledger.Banque) && (op.Ticked == nil || op.Ticked.After(in.Exercice.Fin())) {
-				open = append(open, op)
-			}
-		}
+		open := ledger.OpenItems(book.Ops, in.Exercice.Fin())
 		if err := tx.CloseExercice(ctx, store.Closing{Exercice: exercice, Balances: book.Closing().Treasuries(),
 			By: stamp.By, OpenItems: open}); err != nil {
 			return err

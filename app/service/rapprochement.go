@@ -20,10 +20,10 @@ import (
 //     last among those covering date (else the nearest known balance), moved
 //     by the imported lines between that balance's day and date;
 //   - book balance: the compte courant at date in the exercice holding date;
-//   - open items: operations of the compte courant dated on or before date
-//     and not ticked on a statement dated on or before date, in every
-//     exercice: a cheque written in August and cashed in September is open
-//     at 31 August and ticked by the next exercice's statement.
+//   - open items: operations of the compte courant open at date
+//     (ledger.Operation.OpenAt), in every exercice: a cheque written in
+//     August and cashed in September is open at 31 August and ticked by
+//     the next exercice's statement.
 func (a *Service) Rapprochement(ctx context.Context, cs *store.CoopScope, date time.Time) (bank.Rapprochement, bool, error) {
 	date = CivilDay(date)
 	periods, lines, err := cs.BankHistory(ctx)
@@ -35,13 +35,15 @@ func (a *Service) Rapprochement(ctx context.Context, cs *store.CoopScope, date t
 	if err != nil {
 		return bank.Rapprochement{}, false, err
 	}
-	open, err := cs.BankOperations(ctx, store.CompteFilter{OpenAt: date})
+	ops, err := cs.BankOperations(ctx, store.CompteFilter{To: date})
 	if err != nil {
 		return bank.Rapprochement{}, false, err
 	}
-	entries := make([]bank.Entry, len(open))
-	for i := range open {
-		entries[i] = bankEntry(&open[i].Op)
+	var entries []bank.Entry
+	for i := range ops {
+		if ops[i].Op.OpenAt(date) {
+			entries = append(entries, bankEntry(&ops[i].Op))
+		}
 	}
 	return bank.Reconcile(date, releve, livre, entries), covered && known, nil
 }
