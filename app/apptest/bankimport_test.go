@@ -179,7 +179,7 @@ func TestBankImportRecognisesManualTicks(t *testing.T) {
 		t.Fatalf("import %+v", res)
 	}
 	l := w.lineByLabel(t, "CHEQUE 1001")
-	if l.Status != store.BankTicked || l.Matches[0].TickedBefore == nil || l.Matches[0].Reasons[0] != service.ReasonManual {
+	if l.Status != store.BankTicked || l.Matches[0].TickedBefore == nil || l.Matches[0].Reasons[0] != bank.ReasonManual {
 		t.Fatalf("manual tick not recognised: %+v", l)
 	}
 	rec, _ := cs.Operation(ctx, b.cheque1001)

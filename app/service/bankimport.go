@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"time"
 
 	"retkoop/app/bank"
 	"retkoop/app/fault"
@@ -17,18 +16,6 @@ import (
 
 // maxBankFile bounds a statement file (a year of lines is ~50 kB).
 const MaxBankFile = 5 << 20
-
-// Windows around the lines of an import in which operations of the book
-// are candidates: a cheque is cashed up to ~70 days after it is written, a
-// card payment may reach the bank before the book's date.
-const (
-	matchBefore = 120 * 24 * time.Hour
-	matchAfter  = 30 * 24 * time.Hour
-)
-
-// reasonManual marks a pairing with an operation the mandataire had ticked
-// by hand before the statement was imported.
-const ReasonManual = "pointage manuel reconnu"
 
 // bankSummary is the outcome of one import, printed by `retkoop bank
 // import` exactly as the contract says. Nouvelles = PointeesAuto +
@@ -143,22 +130,15 @@ func bankFileError(err error) error {
 	return err
 }
 
-// matchBankLines runs the matcher over lines against the operations of
-// the compte courant around their dates, in every exercice, and records
-// the outcome: sure pairings ticked, likely ones proposed. Operations
-// already ticked or proposed are not candidates; then the lines left are
-// tried against the operations ticked by hand and paired with no line, so
-// that a statement imported after a manual pointage is recognised (those
-// operations keep their pointage).
+// matchBankLines pairs lines with the operations of the compte courant
+// around their dates, in every exercice, as bank.Plan decides, and records
+// the outcome: sure pairings ticked, likely ones proposed.
 func matchBankLines(ctx context.Context, tx *store.CoopScope, lines []bank.BankLine) (auto, proposed int, err error) {
-	if len(lines) == 0 {
+	from, to, ok := bank.CandidateWindow(lines)
+	if !ok {
 		return 0, 0, nil
 	}
-	from, to := lines[0].Date, lines[0].Date
-	for _, l := range lines {
-		from, to = minTime(from, l.Date), maxTime(to, l.Date)
-	}
-	ops, err := tx.BankOperations(ctx, store.CompteFilter{From: from.Add(-matchBefore), To: to.Add(matchAfter)})
+	ops, err := tx.BankOperations(ctx, store.CompteFilter{From: from, To: to})
 	if err != nil {
 		return 0, 0, err
 	}
@@ -166,54 +146,26 @@ func matchBankLines(ctx context.Context, tx *store.CoopScope, lines []bank.BankL
 	if err != nil {
 		return 0, 0, err
 	}
-	busy := map[int64]bool{}
-	for _, l := range pending {
-		for _, id := range l.Proposal.EntryIDs {
-			busy[id] = true
-		}
-	}
-	var open, manual []bank.Entry
+	cands := make([]bank.Candidate, len(ops))
 	for i := range ops {
-		switch o := &ops[i]; {
-		case o.LineID != 0 || busy[o.Op.ID]:
-		case o.Op.Ticked == nil:
-			open = append(open, bankEntry(&o.Op))
-		default:
-			e := bankEntry(&o.Op)
-			e.Ticked = false
-			manual = append(manual, e)
+		cands[i] = bank.Candidate{Entry: bankEntry(&ops[i].Op), LineID: ops[i].LineID}
+	}
+	var props []bank.Proposal
+	for _, l := range pending {
+		if l.Proposal != nil {
+			props = append(props, *l.Proposal)
 		}
 	}
-	first := bank.Match(lines, open, bank.Options{})
-	left := make([]bank.BankLine, 0, len(first.Unmatched))
-	unmatched := map[int64]bool{}
-	for _, id := range first.Unmatched {
-		unmatched[id] = true
-	}
-	for _, l := range lines {
-		if unmatched[l.ID] {
-			left = append(left, l)
-		}
-	}
-	second := bank.Match(left, manual, bank.Options{})
-	for _, p := range second.Auto {
-		p.Reasons = append([]string{ReasonManual}, p.Reasons...)
-		first.Auto = append(first.Auto, p)
-	}
-	for _, p := range first.Auto {
+	plan := bank.Plan(lines, cands, props, bank.Options{})
+	for _, p := range plan.Auto {
 		if err := tx.LinkBankLine(ctx, p.LineID, p.EntryIDs, store.Pairing{Auto: true, Score: p.Score, Reasons: p.Reasons}); err != nil {
 			return 0, 0, fmt.Errorf("auto tick line %d: %w", p.LineID, err)
 		}
 	}
-	for _, p := range second.Proposed {
-		p.Reasons = append([]string{ReasonManual}, p.Reasons...)
-		first.Proposed = append(first.Proposed, p)
-	}
-	props := first.Proposed
-	if err := tx.SetBankProposals(ctx, props); err != nil {
+	if err := tx.SetBankProposals(ctx, plan.Proposed); err != nil {
 		return 0, 0, err
 	}
-	return len(first.Auto), len(props), nil
+	return len(plan.Auto), len(plan.Proposed), nil
 }
 
 // rematchBank runs the matcher again over the coop's unmatched lines, after
@@ -232,18 +184,4 @@ func RematchBank(ctx context.Context, cs *store.CoopScope) (auto, proposed int, 
 		return err
 	})
 	return auto, proposed, err
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }
