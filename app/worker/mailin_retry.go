@@ -3,18 +3,13 @@ package worker
 import (
 	"context"
 	"crypto/sha256"
-	"crypto/tls"
 	"encoding/hex"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"time"
 
-	"github.com/emersion/go-imap/v2/imapclient"
-
-	"retkoop/app/config"
 	"retkoop/mailin"
 )
 
@@ -84,71 +79,25 @@ func (a *Worker) putBackRetries(ctx context.Context, m mailbox) error {
 	defer func() { _ = sys.ReleaseLease(context.WithoutCancel(ctx), lease, holder) }()
 	ctx, cancel := context.WithTimeout(ctx, retryTimeout)
 	defer cancel()
-	c, err := dialIMAP(m.box)
-	if err != nil {
-		return fmt.Errorf("put back failed messages: %w", err)
-	}
-	// imapclient takes no context: closing the connection ends a stalled
-	// command.
-	stop := context.AfterFunc(ctx, func() { c.Close() })
-	defer stop()
-	defer c.Close()
-	if err := c.Login(m.box.Username, m.box.Password).Wait(); err != nil {
-		return fmt.Errorf("put back failed messages: login: %w", err)
-	}
 	for _, r := range rows {
-		if err := appendFile(c, m.box.Name, a.rawPath(r.RawSHA256)); err != nil {
-			return fmt.Errorf("put back uid %d: %w", r.UID, err)
+		if err := putBackFile(ctx, m.box, a.rawPath(r.RawSHA256)); err != nil {
+			return fmt.Errorf("retry uid %d: %w", r.UID, err)
 		}
 		if err := sys.MarkRetried(ctx, r.ID); err != nil {
 			return err
 		}
 		a.Log.Info("failed message put back for a retry", "mailbox", m.box.Key(), "ledger_id", r.ID, "uid", r.UID)
 	}
-	_ = c.Logout().Wait()
 	return nil
 }
 
-// dialIMAP connects to the mailbox's server with its TLS mode; plain text
-// only to a loopback host (mailin.ParseURL already refused the others).
-func dialIMAP(box mailin.Mailbox) (*imapclient.Client, error) {
-	host, _, err := net.SplitHostPort(box.Addr)
-	if err != nil {
-		return nil, err
-	}
-	opts := &imapclient.Options{TLSConfig: &tls.Config{ServerName: host}, Dialer: &net.Dialer{Timeout: 30 * time.Second}}
-	switch box.TLS {
-	case mailin.TLSImplicit:
-		return imapclient.DialTLS(box.Addr, opts)
-	case mailin.TLSNone:
-		if !config.IsLoopback(host) {
-			return nil, fmt.Errorf("plain text refused for %s", host)
-		}
-		return imapclient.DialInsecure(box.Addr, opts)
-	default:
-		return imapclient.DialStartTLS(box.Addr, opts)
-	}
-}
-
-// appendFile appends the message in path to mailbox.
-func appendFile(c *imapclient.Client, mailbox, path string) error {
+// putBackFile appends the raw message kept at path to the mailbox's polled
+// folder, over mailin's own connection (one per message).
+func putBackFile(ctx context.Context, box mailin.Mailbox, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	cmd := c.Append(mailbox, fi.Size(), nil)
-	if _, err := io.Copy(cmd, f); err != nil {
-		cmd.Close()
-		return err
-	}
-	if err := cmd.Close(); err != nil {
-		return err
-	}
-	_, err = cmd.Wait()
-	return err
+	return mailin.PutBack(ctx, box, f)
 }
