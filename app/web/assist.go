@@ -27,9 +27,9 @@ const ctxAssist = "assist"
 // mountAssist registers, under the assist group, the GET routes of the
 // mandataire's space (those of routes whose path starts with /coop), and
 // the refusal of every other request. A route's handler is the last of its
-// chain (gin.RouteInfo.HandlerFunc, already wrapped by handle): the mandataire's routes carry no
-// middleware of their own, their group's (login, mandataire scope) being
-// replaced here by requireAssist.
+// chain (gin.RouteInfo.HandlerFunc, already wrapped by handle): the
+// mandataire's routes carry no middleware of their own, their group's
+// (login, mandataire scope) being replaced here by requireAssist.
 func (a *Handler) mountAssist(g *gin.RouterGroup, routes gin.RoutesInfo) {
 	for _, rt := range routes {
 		if rt.Method != http.MethodGet || (rt.Path != "/coop" && !strings.HasPrefix(rt.Path, "/coop/")) {

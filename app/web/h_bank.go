@@ -32,12 +32,11 @@ type bankPage struct {
 
 // showBank lists the statements and the lines waiting for the
 // mandataire: proposals to confirm, lines nothing in the book explains.
-func (a *Handler) showBank(c *gin.Context) {
+func (a *Handler) showBank(c *gin.Context) error {
 	cs, ctx := coopScope(c), c.Request.Context()
 	co, err := cs.Coop(ctx)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	p := &bankPage{Head: newBankHead(co, "releves", "Banque : relevés et pointage"), CSRF: csrfToken(c), ReadOnly: cs.ReadOnly()}
 	if c.Query("relance") == "1" {
@@ -46,13 +45,11 @@ func (a *Handler) showBank(c *gin.Context) {
 	}
 	sts, err := cs.BankStatements(ctx)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	lines, err := cs.BankLines(ctx, store.BankLineFilter{})
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	p.Statements = statementRows(sts, lines)
 	var todo []store.BankLine
@@ -62,22 +59,20 @@ func (a *Handler) showBank(c *gin.Context) {
 		}
 	}
 	if p.Todo, err = bankLineViews(ctx, cs, p.CSRF, "/coop/banque", todo); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	exs, err := cs.Exercices(ctx)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	if len(exs) > 0 {
 		p.Date = defaultRapprochementDate(exs, a.Now())
 		if p.Etat, p.Covered, err = a.Rapprochement(ctx, cs, p.Date); err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 	}
 	a.render.HTML(c, http.StatusOK, "bank", a.page(c, p.Head.Title, p))
+	return nil
 }
 
 // statementPage is one statement with its lines.
@@ -105,27 +100,24 @@ var lineFilters = map[string][]string{
 	"non-pointees": {store.BankProposed, store.BankUnmatched},
 }
 
-func (a *Handler) showBankStatement(c *gin.Context) {
-	a.renderStatement(c, http.StatusOK, "")
+func (a *Handler) showBankStatement(c *gin.Context) error {
+	return a.renderStatement(c, http.StatusOK, "")
 }
 
 // renderStatement shows a statement's lines, filtered by status.
-func (a *Handler) renderStatement(c *gin.Context, status int, errMsg string) {
+func (a *Handler) renderStatement(c *gin.Context, status int, errMsg string) error {
 	cs, ctx := coopScope(c), c.Request.Context()
 	id, ok := paramID(c, "stmt")
 	if !ok {
-		a.fail(c, fault.ErrNotFound)
-		return
+		return fault.ErrNotFound
 	}
 	st, err := cs.BankStatement(ctx, id)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	co, err := cs.Coop(ctx)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	p := &statementPage{Head: newBankHead(co, "releves", "Relevé du "+st.Start.Format("02/01/2006")+" au "+st.End.Format("02/01/2006")),
 		CSRF: csrfToken(c), Statement: st, Filter: c.Query("statut"), Notice: importNotice(c.Request.URL.Query()),
@@ -136,8 +128,7 @@ func (a *Handler) renderStatement(c *gin.Context, status int, errMsg string) {
 	}
 	all, err := cs.BankLines(ctx, store.BankLineFilter{StatementID: id})
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	p.Counts = statementRows([]store.BankStatement{*st}, all)[0]
 	var kept []store.BankLine
@@ -151,8 +142,7 @@ func (a *Handler) renderStatement(c *gin.Context, status int, errMsg string) {
 		back += "?statut=" + p.Filter
 	}
 	if p.Lines, err = bankLineViews(ctx, cs, p.CSRF, back, kept); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	if st.Opening != nil && st.Closing != nil {
 		var sum money.Money
@@ -162,6 +152,7 @@ func (a *Handler) renderStatement(c *gin.Context, status int, errMsg string) {
 		p.Gap, p.GapKnown = *st.Closing-(*st.Opening+sum), true
 	}
 	a.render.HTML(c, status, "bank_releve", a.page(c, p.Head.Title, p))
+	return nil
 }
 
 func atoiOr0(s string) int {
@@ -183,36 +174,33 @@ func contains(list []string, s string) bool {
 
 // updateStatementClosing records the closing balance the mandataire reads
 // on a statement whose file did not give it.
-func (a *Handler) updateStatementClosing(c *gin.Context) {
+func (a *Handler) updateStatementClosing(c *gin.Context) error {
 	cs, ctx := coopScope(c), c.Request.Context()
 	id, ok := paramID(c, "stmt")
 	if !ok {
-		a.fail(c, fault.ErrNotFound)
-		return
+		return fault.ErrNotFound
 	}
 	m, err := money.Parse(strings.TrimSpace(c.PostForm("solde")))
 	if err != nil {
 		if _, err := cs.BankStatement(ctx, id); err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
-		a.renderStatement(c, http.StatusUnprocessableEntity, "Saisissez le solde de fin du relevé, par exemple 1 234,56 (négatif : -12,50).")
-		return
+		return a.renderStatement(c, http.StatusUnprocessableEntity, "Saisissez le solde de fin du relevé, par exemple 1 234,56 (négatif : -12,50).")
 	}
 	if err := cs.SetStatementClosing(ctx, id, m); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.redirect(c, fmt.Sprintf("/coop/banque/releves/%d", id))
+	return nil
 }
 
 // createBankRematch runs the matcher again over the unmatched lines, after
 // the mandataire completed the book.
-func (a *Handler) createBankRematch(c *gin.Context) {
+func (a *Handler) createBankRematch(c *gin.Context) error {
 	auto, proposed, err := service.RematchBank(c.Request.Context(), coopScope(c))
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.redirect(c, fmt.Sprintf("/coop/banque?relance=1&auto=%d&proposees=%d", auto, proposed))
+	return nil
 }

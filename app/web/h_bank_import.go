@@ -35,41 +35,38 @@ type bankImportPage struct {
 	ReadOnly bool
 }
 
-func (a *Handler) showBankImport(c *gin.Context) {
+func (a *Handler) showBankImport(c *gin.Context) error {
 	cs, ctx := coopScope(c), c.Request.Context()
 	co, err := cs.Coop(ctx)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	p := &bankImportPage{Head: newBankHead(co, "import", "Importer un relevé bancaire"), CSRF: csrfToken(c), ReadOnly: cs.ReadOnly()}
 	a.render.HTML(c, http.StatusOK, "bank_import", a.page(c, p.Head.Title, p))
+	return nil
 }
 
 // createBankImport imports an uploaded statement. An OFX file, or a CSV of
 // a shape the coop confirmed before, is imported at once; another CSV
 // shows its columns first, and is imported when the mandataire confirms
 // them (the choice is remembered for the next files of that shape).
-func (a *Handler) createBankImport(c *gin.Context) {
+func (a *Handler) createBankImport(c *gin.Context) error {
 	cs, ctx := coopScope(c), c.Request.Context()
 	co, err := cs.Coop(ctx)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	p := &bankImportPage{Head: newBankHead(co, "import", "Importer un relevé bancaire"), CSRF: csrfToken(c),
 		FileName: c.PostForm("nom"), Closing: strings.TrimSpace(c.PostForm("solde"))}
 	data, err := uploadedStatement(c, p)
 	if err != nil {
-		a.bankImportFailed(c, p, err)
-		return
+		return a.bankImportFailed(c, p, err)
 	}
 	f := service.BankFile{Name: p.FileName, Data: data}
 	if p.Closing != "" {
 		m, err := money.Parse(p.Closing)
 		if err != nil {
-			a.bankImportFailed(c, p, fault.Invalidf("Le solde de fin du relevé doit être un montant, par exemple 1 234,56."))
-			return
+			return a.bankImportFailed(c, p, fault.Invalidf("Le solde de fin du relevé doit être un montant, par exemple 1 234,56."))
 		}
 		f.Closing = &m
 	}
@@ -81,21 +78,20 @@ func (a *Handler) createBankImport(c *gin.Context) {
 		if !confirmed {
 			if show, err := a.previewColumns(c, p, data, f.Mapping); show || err != nil {
 				if err != nil {
-					a.fail(c, err)
-					return
+					return err
 				}
 				a.render.HTML(c, http.StatusOK, "bank_import", a.page(c, p.Head.Title, p))
-				return
+				return nil
 			}
 		}
 	}
 	res, err := service.ImportBank(ctx, cs, f)
 	if err != nil {
-		a.bankImportFailed(c, p, err)
-		return
+		return a.bankImportFailed(c, p, err)
 	}
 	a.redirect(c, fmt.Sprintf("/coop/banque/releves/%d?import=1&lignes=%d&nouvelles=%d&doublons=%d&auto=%d&proposees=%d&non=%d",
 		res.StatementID, res.Lignes, res.Nouvelles, res.Doublons, res.PointeesAuto, res.Proposees, res.NonRapprochees))
+	return nil
 }
 
 // previewColumns fills the column step for a CSV file and reports whether
@@ -211,12 +207,13 @@ func bankMessages(err error) []string {
 	return []string{err.Error()}
 }
 
-// bankImportFailed shows the upload form again with the messages (422).
-func (a *Handler) bankImportFailed(c *gin.Context, p *bankImportPage, err error) {
+// bankImportFailed shows the upload form again with the messages (422);
+// an error that is not the user's is returned.
+func (a *Handler) bankImportFailed(c *gin.Context, p *bankImportPage, err error) error {
 	if _, ok := fault.Message(err); !ok {
-		a.fail(c, err)
-		return
+		return err
 	}
 	p.Errors, p.Content, p.Preview = bankMessages(err), "", nil
 	a.render.HTML(c, http.StatusUnprocessableEntity, "bank_import", a.page(c, p.Head.Title, p))
+	return nil
 }

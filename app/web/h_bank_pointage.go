@@ -46,17 +46,15 @@ func newBankOpView(c *gin.Context, cs *store.CoopScope, back string, o store.Com
 
 // showPointage lists the operations of the compte courant, not yet ticked
 // unless "tout" is set, with a button to tick each at the statement date.
-func (a *Handler) showPointage(c *gin.Context) {
+func (a *Handler) showPointage(c *gin.Context) error {
 	cs, ctx := coopScope(c), c.Request.Context()
 	co, err := cs.Coop(ctx)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	exs, err := cs.Exercices(ctx)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	p := &pointagePage{Head: newBankHead(co, "pointage", "Pointage du compte courant"), CSRF: csrfToken(c), All: c.Query("tout") == "1"}
 	for _, e := range exs {
@@ -68,19 +66,16 @@ func (a *Handler) showPointage(c *gin.Context) {
 	}
 	if p.Date, err = time.Parse(time.DateOnly, c.Query("date")); err != nil {
 		if p.Date, err = a.latestStatementEnd(c, cs); err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 	}
 	lex, err := ledger.ParseExercice(p.Exercice)
 	if err != nil {
-		a.fail(c, fault.ErrNotFound)
-		return
+		return fault.ErrNotFound
 	}
 	ops, err := cs.BankOperations(ctx, store.CompteFilter{From: lex.Debut(), To: lex.Fin()})
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	q := url.Values{"exercice": {p.Exercice}, "date": {p.Date.Format(time.DateOnly)}}
 	if p.All {
@@ -93,6 +88,7 @@ func (a *Handler) showPointage(c *gin.Context) {
 		}
 	}
 	a.render.HTML(c, http.StatusOK, "bank_pointage", a.page(c, p.Head.Title, p))
+	return nil
 }
 
 // latestStatementEnd is the last day of the latest imported statement, or
@@ -109,52 +105,47 @@ func (a *Handler) latestStatementEnd(c *gin.Context, cs *store.CoopScope) (time.
 }
 
 // createOperationTick ticks an operation at the statement date given.
-func (a *Handler) createOperationTick(c *gin.Context) {
-	a.operationTick(c, true)
+func (a *Handler) createOperationTick(c *gin.Context) error {
+	return a.operationTick(c, true)
 }
 
 // deleteOperationTick unticks an operation; if a bank line was paired
 // with it, that line is unmatched again.
-func (a *Handler) deleteOperationTick(c *gin.Context) {
-	a.operationTick(c, false)
+func (a *Handler) deleteOperationTick(c *gin.Context) error {
+	return a.operationTick(c, false)
 }
 
 // operationTick ticks (at the form's date) or unticks the operation named
 // by :op, then shows its row again (htmx) or the list (plain post).
-func (a *Handler) operationTick(c *gin.Context, tick bool) {
+func (a *Handler) operationTick(c *gin.Context, tick bool) error {
 	cs, ctx := coopScope(c), c.Request.Context()
 	id, ok := paramID(c, "op")
 	if !ok {
-		a.fail(c, fault.ErrNotFound)
-		return
+		return fault.ErrNotFound
 	}
 	op, err := compteOp(c, cs, id)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	date, derr := time.Parse(time.DateOnly, c.PostForm("date"))
 	var at *time.Time
 	notice := "Pointage retiré."
 	if tick {
 		if derr != nil {
-			a.fail(c, fault.Invalidf("Indiquez la date du relevé sur lequel l'opération apparaît."))
-			return
+			return fault.Invalidf("Indiquez la date du relevé sur lequel l'opération apparaît.")
 		}
 		at, notice = &date, "Pointée au "+date.Format("02/01/2006")+"."
 	}
 	if err := cs.TickBankOperation(ctx, id, at); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	back := safeBack(c.PostForm("retour"), "/coop/banque/pointage")
 	if !isFragment(c.Request) {
 		a.redirect(c, fmt.Sprintf("%s#bank-op-%d", back, id))
-		return
+		return nil
 	}
 	if op, err = compteOp(c, cs, id); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	if derr != nil {
 		date = service.CivilDay(a.Now())
@@ -162,6 +153,7 @@ func (a *Handler) operationTick(c *gin.Context, tick bool) {
 	v := newBankOpView(c, cs, back, op, date)
 	v.Notice = notice
 	a.render.Partial(c, http.StatusOK, "bank_op", v)
+	return nil
 }
 
 // compteOp loads one operation of the compte courant; another coop's, or
@@ -187,31 +179,27 @@ type rapprochementPage struct {
 
 // showRapprochement shows the état de rapprochement at ?date= (default:
 // 31 August of the exercice being kept).
-func (a *Handler) showRapprochement(c *gin.Context) {
+func (a *Handler) showRapprochement(c *gin.Context) error {
 	cs, ctx := coopScope(c), c.Request.Context()
 	co, err := cs.Coop(ctx)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	date, err := time.Parse(time.DateOnly, c.Query("date"))
 	if err != nil {
 		exs, err := cs.Exercices(ctx)
 		if err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 		date = defaultRapprochementDate(exs, a.Now())
 	}
 	p := &rapprochementPage{Head: newBankHead(co, "rapprochement", "État de rapprochement au "+date.Format("02/01/2006"))}
 	if p.Etat, p.Covered, err = a.Rapprochement(ctx, cs, date); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	lines, err := cs.BankLines(ctx, store.BankLineFilter{Statuses: []string{store.BankProposed, store.BankUnmatched}})
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	for _, l := range lines {
 		if !l.Date.After(date) {
@@ -219,4 +207,5 @@ func (a *Handler) showRapprochement(c *gin.Context) {
 		}
 	}
 	a.render.HTML(c, http.StatusOK, "bank_rapprochement", a.page(c, p.Head.Title, p))
+	return nil
 }
