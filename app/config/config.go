@@ -1,6 +1,5 @@
-// Package app is retkoop's composition root: configuration, commands, the
-// HTTP route table, middleware, handlers and rendering, and the wiring of
-// mail-in and the scheduler.
+// Package config reads retkoop's configuration from the environment once,
+// at start, and validates it (every problem is listed, in French).
 package config
 
 import (
