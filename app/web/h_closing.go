@@ -235,6 +235,5 @@ func (a *Handler) exportStaffCRF(c *gin.Context) error {
 	if !ok {
 		return nil
 	}
-	a.sendCRF(c, cs)
-	return nil
+	return a.sendCRF(c, cs)
 }

@@ -100,12 +100,11 @@ func newCRAView(r *store.CRA, action string, errs cra.Errors) *craView {
 	return v
 }
 
-func (a *Handler) showCRA(c *gin.Context) {
+func (a *Handler) showCRA(c *gin.Context) error {
 	ex := c.Param("ex")
 	r, err := coopScope(c).CRA(c.Request.Context(), ex)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	v := newCRAView(r, craURL(ex), nil)
 	switch {
@@ -115,6 +114,7 @@ func (a *Handler) showCRA(c *gin.Context) {
 		v.Notice = "Brouillon enregistré : vous pourrez le compléter plus tard."
 	}
 	a.renderCRA(c, http.StatusOK, ex, v)
+	return nil
 }
 
 func (a *Handler) renderCRA(c *gin.Context, status int, ex string, v *craView) {
@@ -125,16 +125,14 @@ func (a *Handler) renderCRA(c *gin.Context, status int, ex string, v *craView) {
 // updateCRA saves the answers as a draft (action "brouillon") or submits
 // them (action "transmettre"); answers that do not fit the questionnaire
 // come back with a message next to each question (422), nothing saved.
-func (a *Handler) updateCRA(c *gin.Context) {
+func (a *Handler) updateCRA(c *gin.Context) error {
 	cs, ctx, ex := coopScope(c), c.Request.Context(), c.Param("ex")
 	r, err := cs.CRA(ctx, ex)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	if err := c.Request.ParseForm(); err != nil {
-		a.fail(c, fault.Invalidf("Formulaire illisible."))
-		return
+		return fault.Invalidf("Formulaire illisible.")
 	}
 	submit := c.PostForm("action") == "transmettre"
 	answers, errs := cra.Bind(r.Definition, c.Request.PostForm, submit)
@@ -142,15 +140,15 @@ func (a *Handler) updateCRA(c *gin.Context) {
 		typed := *r
 		typed.Answers = answers
 		a.renderCRA(c, http.StatusUnprocessableEntity, ex, newCRAView(&typed, craURL(ex), errs))
-		return
+		return nil
 	}
 	if err := a.SaveCRA(ctx, cs, ex, answers, submit); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	if submit {
 		a.redirect(c, craURL(ex)+"?transmis=1")
-		return
+		return nil
 	}
 	a.redirect(c, craURL(ex)+"?enregistre=1")
+	return nil
 }

@@ -58,17 +58,15 @@ var crfNotices = map[string]string{
 	"saisie":      "Chiffres enregistrés.",
 }
 
-func (a *Handler) showCRF(c *gin.Context) {
+func (a *Handler) showCRF(c *gin.Context) error {
 	cs, ctx := coopScope(c), c.Request.Context()
 	r, err := cs.CRF(ctx, c.Param("ex"))
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	p, err := a.loadCRFPage(ctx, cs, r)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	for k, msg := range crfNotices {
 		if c.Query(k) == "1" {
@@ -76,6 +74,7 @@ func (a *Handler) showCRF(c *gin.Context) {
 		}
 	}
 	a.render.HTML(c, http.StatusOK, "crf", a.page(c, "Compte-rendu financier "+r.Exercice.Name, p))
+	return nil
 }
 
 // loadCRFPage prepares the five sections of a CRF and what may be done
@@ -108,68 +107,65 @@ func (a *Handler) loadCRFPage(ctx context.Context, cs *store.CoopScope, r *store
 }
 
 // createCRFValidation is the mandataire validating the CRF.
-func (a *Handler) createCRFValidation(c *gin.Context) {
+func (a *Handler) createCRFValidation(c *gin.Context) error {
 	ex := c.Param("ex")
 	if err := a.ValidateCRF(c.Request.Context(), coopScope(c), ex); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.redirect(c, crfURL(ex, "")+"?valide=1")
+	return nil
 }
 
 // createSubsidiesValidation is the mandataire validating the tableau des
 // subventions.
-func (a *Handler) createSubsidiesValidation(c *gin.Context) {
+func (a *Handler) createSubsidiesValidation(c *gin.Context) error {
 	ex := c.Param("ex")
 	if err := a.ValidateSubsidies(c.Request.Context(), coopScope(c), ex); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.redirect(c, crfURL(ex, "")+"?subventions=1#subventions")
+	return nil
 }
 
 // exportCRF downloads the CRF as ?format=pdf|xlsx|csv|json.
-func (a *Handler) exportCRF(c *gin.Context) {
-	a.sendCRF(c, coopScope(c))
+func (a *Handler) exportCRF(c *gin.Context) error {
+	return a.sendCRF(c, coopScope(c))
 }
 
 // sendCRF answers the CRF of :ex in the format asked, as a download.
-func (a *Handler) sendCRF(c *gin.Context, cs *store.CoopScope) {
+func (a *Handler) sendCRF(c *gin.Context, cs *store.CoopScope) error {
 	ctx := c.Request.Context()
 	format := c.DefaultQuery("format", "pdf")
 	ctype, ok := service.CRFFormats[format]
 	if !ok {
-		a.fail(c, fault.Invalidf("Format « %s » inconnu : pdf, xlsx, csv ou json.", format))
-		return
+		return fault.Invalidf("Format « %s » inconnu : pdf, xlsx, csv ou json.", format)
 	}
 	r, err := cs.CRF(ctx, c.Param("ex"))
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	var buf bytes.Buffer
 	if err := a.WriteCRF(ctx, cs, r, format, &buf); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.sendFile(c, ctype, service.CRFFileName("crf", r.Coop.UAI, r.Exercice.Name, format), buf.Bytes())
+	return nil
 }
 
 // showQuitusPDF downloads the pre-filled "Commission de contrôle des
 // comptes" page.
-func (a *Handler) showQuitusPDF(c *gin.Context) {
+func (a *Handler) showQuitusPDF(c *gin.Context) error {
 	cs, ctx := coopScope(c), c.Request.Context()
 	r, err := cs.CRF(ctx, c.Param("ex"))
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	var buf bytes.Buffer
 	if err := a.WriteQuitus(ctx, cs, r, &buf); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.sendFile(c, "application/pdf", service.CRFFileName("quitus", r.Coop.UAI, r.Exercice.Name, "pdf"), buf.Bytes())
+	return nil
 }
 
 // sendFile answers a generated document as an attachment that is never

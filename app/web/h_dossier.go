@@ -20,20 +20,19 @@ import (
 
 // showCoopDossierCurrent sends the mandataire to the dossier they work on
 // now (see CurrentExercice).
-func (a *Handler) showCoopDossierCurrent(c *gin.Context) {
+func (a *Handler) showCoopDossierCurrent(c *gin.Context) error {
 	ex, err := a.CurrentExercice(c.Request.Context(), coopScope(c))
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	c.Redirect(http.StatusFound, "/coop/dossier/"+ex)
+	return nil
 }
 
-func (a *Handler) showCoopDossier(c *gin.Context) {
+func (a *Handler) showCoopDossier(c *gin.Context) error {
 	v, err := a.coopDossier(c, coopScope(c))
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	if id, err := strconv.ParseInt(c.Query("recu"), 10, 64); err == nil {
 		v.receiptNotice(id, false)
@@ -45,6 +44,7 @@ func (a *Handler) showCoopDossier(c *gin.Context) {
 		it.Notice = "Votre réponse a été transmise à l'AD."
 	}
 	a.render.HTML(c, http.StatusOK, "dossier", a.page(c, "Mon dossier "+v.Exercice, v))
+	return nil
 }
 
 // coopDossier loads the view of the mandataire's dossier named by :ex.
@@ -62,7 +62,7 @@ func (a *Handler) coopDossier(c *gin.Context, cs *store.CoopScope) (*dossierView
 // the docstore (type sniffed, size limited), recorded once per coop by
 // SHA-256 and attached to the item. htmx gets the item back, re-rendered
 // with the summary; a plain form is redirected to the page.
-func (a *Handler) createDossierDocument(c *gin.Context) {
+func (a *Handler) createDossierDocument(c *gin.Context) error {
 	ctx := c.Request.Context()
 	cs, ex := coopScope(c), c.Param("ex")
 	item, err := service.DocumentItem(c.Param("item"))
@@ -73,18 +73,15 @@ func (a *Handler) createDossierDocument(c *gin.Context) {
 		err = fault.ErrReadOnly
 	}
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	up, err := a.receiveUpload(c, "fichier")
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	r, err := a.ReceiveFile(ctx, cs, ex, item, workflow.SourceWeb, up.Stored, up.Name)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	param := "recu"
 	if r.Duplicate {
@@ -92,26 +89,25 @@ func (a *Handler) createDossierDocument(c *gin.Context) {
 	}
 	if !isFragment(c.Request) {
 		a.redirect(c, fmt.Sprintf("/coop/dossier/%s?%s=%d#%s", ex, param, r.Document.ID, ItemDOMID(r.Item)))
-		return
+		return nil
 	}
 	v, err := a.coopDossier(c, cs)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	v.receiptNotice(r.Document.ID, r.Duplicate)
 	a.renderItem(c, v, r.Item)
+	return nil
 }
 
 // createCorrectionAnswer records the mandataire's written answer to a
 // correction the staff asked for.
-func (a *Handler) createCorrectionAnswer(c *gin.Context) {
+func (a *Handler) createCorrectionAnswer(c *gin.Context) error {
 	ctx := c.Request.Context()
 	cs, ex := coopScope(c), c.Param("ex")
 	_, d, err := cs.Dossier(ctx, ex)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	id, ok := paramID(c, "correction")
 	var item workflow.ItemKey
@@ -121,30 +117,28 @@ func (a *Handler) createCorrectionAnswer(c *gin.Context) {
 		}
 	}
 	if !ok || item == "" {
-		a.fail(c, fault.ErrNotFound)
-		return
+		return fault.ErrNotFound
 	}
 	stamp, err := a.Stamp(ctx, cs, "")
 	if err == nil {
 		_, err = a.DossierEvent(ctx, cs, ex, workflow.CorrectionAnswered{Stamp: stamp, CorrectionID: id, Answer: c.PostForm("reponse")})
 	}
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	if !isFragment(c.Request) {
 		a.redirect(c, fmt.Sprintf("/coop/dossier/%s?repondu=%s#%s", ex, item, ItemDOMID(item)))
-		return
+		return nil
 	}
 	v, err := a.coopDossier(c, cs)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	if it := v.item(item); it != nil {
 		it.Notice = "Votre réponse a été transmise à l'AD."
 	}
 	a.renderItem(c, v, item)
+	return nil
 }
 
 // renderItem answers htmx with one checklist item and, out of band, the
