@@ -44,8 +44,9 @@ func (a *Handler) mountAssist(g *gin.RouterGroup, routes gin.RoutesInfo) {
 // coop is a 404), hands the handlers its read-only scope, logs the access
 // and rewrites the page's links.
 func (a *Handler) requireAssist(c *gin.Context) {
-	cs, ok := a.staffCoop(c)
-	if !ok {
+	cs, err := a.staffCoop(c)
+	if err != nil {
+		a.fail(c, err)
 		c.Abort()
 		return
 	}

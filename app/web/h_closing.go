@@ -183,9 +183,9 @@ func (a *Handler) showStaffExercice(c *gin.Context) error {
 }
 
 func (a *Handler) renderStaffExercice(c *gin.Context, status int, p *staffExercicePage) error {
-	cs, ok := a.staffCoop(c)
-	if !ok {
-		return nil
+	cs, err := a.staffCoop(c)
+	if err != nil {
+		return err
 	}
 	ctx, name := c.Request.Context(), c.Param("ex")
 	r, err := cs.CRF(ctx, name)
@@ -213,9 +213,9 @@ func (a *Handler) renderStaffExercice(c *gin.Context, status int, p *staffExerci
 // the exercice's history (and in the dossier's when it counted the
 // closing).
 func (a *Handler) reopenStaffExercice(c *gin.Context) error {
-	cs, ok := a.staffCoop(c)
-	if !ok {
-		return nil
+	cs, err := a.staffCoop(c)
+	if err != nil {
+		return err
 	}
 	name, reason := c.Param("ex"), c.PostForm("motif")
 	if err := a.ReopenBook(c.Request.Context(), cs, name, reason); err != nil {
@@ -231,9 +231,9 @@ func (a *Handler) reopenStaffExercice(c *gin.Context) error {
 
 // exportStaffCRF serves a coop's CRF to its AD's staff in any format.
 func (a *Handler) exportStaffCRF(c *gin.Context) error {
-	cs, ok := a.staffCoop(c)
-	if !ok {
-		return nil
+	cs, err := a.staffCoop(c)
+	if err != nil {
+		return err
 	}
 	return a.sendCRF(c, cs)
 }

@@ -139,81 +139,75 @@ func (a *Handler) letterDeadline(ctx context.Context, ad *store.ADScope) (time.T
 }
 
 // sendLetters answers the printable PDF of the letters.
-func (a *Handler) sendLetters(c *gin.Context, name string, letters []report.Letter) {
+func (a *Handler) sendLetters(c *gin.Context, name string, letters []report.Letter) error {
 	var b bytes.Buffer
 	if err := report.PasswordLetterPDF(&b, letters); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, "application/pdf", b.Bytes())
+	return nil
 }
 
 // createPasswordLetter issues a new password for the coop's mandataire and
 // answers the letter to print (PDF).
-func (a *Handler) createPasswordLetter(c *gin.Context) {
-	cs, ok := a.staffCoop(c)
-	if !ok {
-		return
+func (a *Handler) createPasswordLetter(c *gin.Context) error {
+	cs, err := a.staffCoop(c)
+	if err != nil {
+		return err
 	}
 	letters, err := a.issueLetters(c.Request.Context(), c, []*store.CoopScope{cs})
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
-	a.sendLetters(c, "mot-de-passe-"+letters[0].UAI+".pdf", letters)
+	return a.sendLetters(c, "mot-de-passe-"+letters[0].UAI+".pdf", letters)
 }
 
 // createPasswordLetters issues a password for every selected coop (e.g.
 // the coops an import just created) and answers one PDF, a page per coop.
-func (a *Handler) createPasswordLetters(c *gin.Context) {
+func (a *Handler) createPasswordLetters(c *gin.Context) error {
 	ctx, ad := c.Request.Context(), adScope(c)
 	var coops []*store.CoopScope
 	for _, s := range c.PostFormArray("coop") {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || id <= 0 {
-			a.fail(c, fault.ErrNotFound)
-			return
+			return fault.ErrNotFound
 		}
 		cs, err := ad.Coop(ctx, id)
 		if err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 		coops = append(coops, cs)
 	}
 	if len(coops) == 0 {
-		a.fail(c, fault.Invalidf("Aucune coopérative sélectionnée : cochez-en au moins une."))
-		return
+		return fault.Invalidf("Aucune coopérative sélectionnée : cochez-en au moins une.")
 	}
 	letters, err := a.issueLetters(ctx, c, coops)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
-	a.sendLetters(c, "mots-de-passe-"+a.Now().In(fr.Paris).Format("2006-01-02")+".pdf", letters)
+	return a.sendLetters(c, "mots-de-passe-"+a.Now().In(fr.Paris).Format("2006-01-02")+".pdf", letters)
 }
 
 // createAccessMail puts in the outbox, for the coop's mandataire, a link to
 // choose a password (valid 7 days, single use): a password never travels
 // by e-mail.
-func (a *Handler) createAccessMail(c *gin.Context) {
+func (a *Handler) createAccessMail(c *gin.Context) error {
 	ctx := c.Request.Context()
-	cs, ok := a.staffCoop(c)
-	if !ok {
-		return
+	cs, err := a.staffCoop(c)
+	if err != nil {
+		return err
 	}
 	co, err := cs.Coop(ctx)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	if err := a.queueAccessMail(ctx, cs, co); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.redirect(c, fmt.Sprintf("/ad/coops/%d?acces=courriel", co.ID))
+	return nil
 }
 
 func (a *Handler) queueAccessMail(ctx context.Context, cs *store.CoopScope, co *store.Coop) error {
@@ -247,22 +241,20 @@ func (a *Handler) queueAccessMail(ctx context.Context, cs *store.CoopScope, co *
 
 // updateMandataire records a change of mandataire (the old one loses
 // access); with "courriel", the new one gets the access link at once.
-func (a *Handler) updateMandataire(c *gin.Context) {
+func (a *Handler) updateMandataire(c *gin.Context) error {
 	ctx := c.Request.Context()
-	cs, ok := a.staffCoop(c)
-	if !ok {
-		return
+	cs, err := a.staffCoop(c)
+	if err != nil {
+		return err
 	}
 	email := strings.ToLower(strings.TrimSpace(c.PostForm("email")))
 	if email != "" {
 		if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
-			a.fail(c, fault.Invalidf("L'adresse e-mail « %s » est invalide.", email))
-			return
+			return fault.Invalidf("L'adresse e-mail « %s » est invalide.", email)
 		}
 	}
 	if err := adScope(c).ChangeMandataire(ctx, cs.ID(), c.PostForm("nom"), email, c.PostForm("motif")); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	if c.PostForm("courriel") == "1" && email != "" {
 		co, err := cs.Coop(ctx)
@@ -270,9 +262,9 @@ func (a *Handler) updateMandataire(c *gin.Context) {
 			err = a.queueAccessMail(ctx, cs, co)
 		}
 		if err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 	}
 	a.redirect(c, fmt.Sprintf("/ad/coops/%d?acces=mandataire", cs.ID()))
+	return nil
 }

@@ -12,34 +12,31 @@ import (
 	"retkoop/app/store"
 )
 
-func (a *Handler) showCoopDocument(c *gin.Context) { a.serveDocument(c, coopScope(c)) }
+func (a *Handler) showCoopDocument(c *gin.Context) error { return a.serveDocument(c, coopScope(c)) }
 
-func (a *Handler) showStaffDocument(c *gin.Context) {
-	cs, ok := a.staffCoop(c)
-	if !ok {
-		return
+func (a *Handler) showStaffDocument(c *gin.Context) error {
+	cs, err := a.staffCoop(c)
+	if err != nil {
+		return err
 	}
-	a.serveDocument(c, cs)
+	return a.serveDocument(c, cs)
 }
 
 // serveDocument streams a stored document of the scope's coop with its
 // real type, nosniff, and inline disposition (for the in-page viewer) or
 // attachment with ?telecharger=1. Another coop's id is a 404.
-func (a *Handler) serveDocument(c *gin.Context, cs *store.CoopScope) {
+func (a *Handler) serveDocument(c *gin.Context, cs *store.CoopScope) error {
 	id, ok := paramID(c, "doc")
 	if !ok {
-		a.fail(c, fault.ErrNotFound)
-		return
+		return fault.ErrNotFound
 	}
 	doc, err := cs.Document(c.Request.Context(), id)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	f, err := a.Docs().Open(doc.SHA256)
 	if err != nil {
-		a.fail(c, fmt.Errorf("serve document %d: %w", id, err))
-		return
+		return fmt.Errorf("serve document %d: %w", id, err)
 	}
 	defer f.Close()
 	disp := "inline"
@@ -59,4 +56,5 @@ func (a *Handler) serveDocument(c *gin.Context, cs *store.CoopScope) {
 		c.Header("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
 	}
 	http.ServeContent(c.Writer, c.Request, "", doc.CreatedAt, f)
+	return nil
 }

@@ -32,10 +32,10 @@ var staffNotices = map[string]string{
 	"rouvert":    "Dossier rouvert.",
 }
 
-func (a *Handler) showStaffDossier(c *gin.Context) {
-	cs, ok := a.staffCoop(c)
-	if !ok {
-		return
+func (a *Handler) showStaffDossier(c *gin.Context) error {
+	cs, err := a.staffCoop(c)
+	if err != nil {
+		return err
 	}
 	ex := c.Param("ex")
 	base := fmt.Sprintf("/ad/coops/%d/dossier/%s", cs.ID(), ex)
@@ -44,29 +44,28 @@ func (a *Handler) showStaffDossier(c *gin.Context) {
 		v.Review, err = a.staffReview(c.Request.Context(), cs, ex)
 	}
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	v.setCSRF(a.page(c, "", nil).CSRF)
 	v.Notice = staffNotices[c.Query("ok")]
 	a.render.HTML(c, http.StatusOK, "staff_dossier", a.page(c, "Dossier "+ex+" — "+v.Coop.Name, v))
+	return nil
 }
 
 // staffEvent runs one staff action: resolve the coop and its dossier, build
 // the event from the form, apply it, go back to the page with a notice.
-func (a *Handler) staffEvent(c *gin.Context, ok string, build func(workflow.Stamp) (workflow.Event, error)) {
+func (a *Handler) staffEvent(c *gin.Context, ok string, build func(workflow.Stamp) (workflow.Event, error)) error {
 	ctx := c.Request.Context()
-	cs, found := a.staffCoop(c)
-	if !found {
-		return
+	cs, err := a.staffCoop(c)
+	if err != nil {
+		return err
 	}
 	ex := c.Param("ex")
-	err := a.staffApply(ctx, cs, ex, build)
-	if err != nil {
-		a.fail(c, err)
-		return
+	if err := a.staffApply(ctx, cs, ex, build); err != nil {
+		return err
 	}
 	a.redirect(c, fmt.Sprintf("/ad/coops/%d/dossier/%s?ok=%s", cs.ID(), ex, ok))
+	return nil
 }
 
 func (a *Handler) staffApply(ctx context.Context, cs *store.CoopScope, ex string, build func(workflow.Stamp) (workflow.Event, error)) error {
@@ -94,34 +93,34 @@ func staffItem(c *gin.Context) (workflow.ItemKey, error) {
 	return k, nil
 }
 
-func (a *Handler) acceptDossierItem(c *gin.Context) {
-	a.staffEvent(c, "accepte", func(s workflow.Stamp) (workflow.Event, error) {
+func (a *Handler) acceptDossierItem(c *gin.Context) error {
+	return a.staffEvent(c, "accepte", func(s workflow.Stamp) (workflow.Event, error) {
 		k, err := staffItem(c)
 		return workflow.ItemAccepted{Stamp: s, Item: k}, err
 	})
 }
 
-func (a *Handler) requestDossierCorrection(c *gin.Context) {
-	a.staffEvent(c, "correction", func(s workflow.Stamp) (workflow.Event, error) {
+func (a *Handler) requestDossierCorrection(c *gin.Context) error {
+	return a.staffEvent(c, "correction", func(s workflow.Stamp) (workflow.Event, error) {
 		k, err := staffItem(c)
 		return workflow.CorrectionRequested{Stamp: s, Item: k, Reason: c.PostForm("motif")}, err
 	})
 }
 
-func (a *Handler) waiveDossierProof(c *gin.Context) {
-	a.staffEvent(c, "dispense", func(s workflow.Stamp) (workflow.Event, error) {
+func (a *Handler) waiveDossierProof(c *gin.Context) error {
+	return a.staffEvent(c, "dispense", func(s workflow.Stamp) (workflow.Event, error) {
 		return workflow.ProofWaived{Stamp: s, SubsidyRef: c.PostForm("subvention"), Reason: c.PostForm("motif")}, nil
 	})
 }
 
-func (a *Handler) validateDossier(c *gin.Context) {
-	a.staffEvent(c, "valide", func(s workflow.Stamp) (workflow.Event, error) {
+func (a *Handler) validateDossier(c *gin.Context) error {
+	return a.staffEvent(c, "valide", func(s workflow.Stamp) (workflow.Event, error) {
 		return workflow.DossierValidated{Stamp: s}, nil
 	})
 }
 
-func (a *Handler) reopenDossier(c *gin.Context) {
-	a.staffEvent(c, "rouvert", func(s workflow.Stamp) (workflow.Event, error) {
+func (a *Handler) reopenDossier(c *gin.Context) error {
+	return a.staffEvent(c, "rouvert", func(s workflow.Stamp) (workflow.Event, error) {
 		var keys []workflow.ItemKey
 		for _, k := range c.PostFormArray("cles") {
 			keys = append(keys, workflow.ItemKey(k))
@@ -133,11 +132,11 @@ func (a *Handler) reopenDossier(c *gin.Context) {
 // createPostalDocument records that a document arrived by post: the scan
 // if the staff attached one, otherwise a generated receipt that stands for
 // the paper in the dossier (who recorded it, when, for which item).
-func (a *Handler) createPostalDocument(c *gin.Context) {
+func (a *Handler) createPostalDocument(c *gin.Context) error {
 	ctx := c.Request.Context()
-	cs, found := a.staffCoop(c)
-	if !found {
-		return
+	cs, err := a.staffCoop(c)
+	if err != nil {
+		return err
 	}
 	ex := c.Param("ex")
 	item, err := service.DocumentItem(c.Param("item"))
@@ -145,27 +144,25 @@ func (a *Handler) createPostalDocument(c *gin.Context) {
 		_, _, err = cs.Dossier(ctx, ex)
 	}
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	up, err := a.receiveUpload(c, "fichier")
 	if errors.Is(err, errNoFile) {
 		up.Stored, up.Name, err = a.postalReceipt(ctx, cs, ex, item)
 	}
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	r, err := a.ReceiveFile(ctx, cs, ex, item, workflow.SourcePoste, up.Stored, up.Name)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	ok := "courrier"
 	if r.Duplicate {
 		ok = "deja"
 	}
 	a.redirect(c, fmt.Sprintf("/ad/coops/%d/dossier/%s?ok=%s", cs.ID(), ex, ok))
+	return nil
 }
 
 // postalReceipt stores the receipt of a paper document with no scan.

@@ -95,7 +95,7 @@ type outboxPage struct {
 
 // showOutbox lists the AD's outbound mail, newest first, filtered by
 // status, kind and a search on recipient, subject or coop.
-func (a *Handler) showOutbox(c *gin.Context) {
+func (a *Handler) showOutbox(c *gin.Context) error {
 	ctx := c.Request.Context()
 	ad := adScope(c)
 	v := outboxPage{Status: c.Query("statut"), Kind: c.Query("type"), Q: strings.TrimSpace(c.Query("q")),
@@ -111,12 +111,10 @@ func (a *Handler) showOutbox(c *gin.Context) {
 	mails, total, err := ad.Outbox(ctx, store.OutboxFilter{Status: v.Status, Kind: v.Kind, Q: v.Q,
 		Limit: mailsPerPage, Offset: (v.Page - 1) * mailsPerPage})
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	if v.Counts, err = ad.OutboxCounts(ctx); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	v.Mails, v.Total, v.Last = a.mailRows(mails), total, (total+mailsPerPage-1)/mailsPerPage
 	link := func(p int) string {
@@ -124,22 +122,22 @@ func (a *Handler) showOutbox(c *gin.Context) {
 	}
 	v.PrevURL, v.NextURL = pageLinks(v.Page, v.Last, link)
 	a.render.HTML(c, http.StatusOK, "staff_outbox", a.page(c, "Courriels envoyés", v))
+	return nil
 }
 
 // showOutboxMail shows one of the AD's mails with its text (a password
 // reset link excepted).
-func (a *Handler) showOutboxMail(c *gin.Context) {
+func (a *Handler) showOutboxMail(c *gin.Context) error {
 	id, ok := paramID(c, "mail")
 	if !ok {
-		a.fail(c, fault.ErrNotFound)
-		return
+		return fault.ErrNotFound
 	}
 	m, err := adScope(c).OutboxMail(c.Request.Context(), id)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.render.HTML(c, http.StatusOK, "staff_outbox_mail", a.page(c, m.Subject, a.mailRow(*m)))
+	return nil
 }
 
 type coopMails struct {
@@ -149,22 +147,21 @@ type coopMails struct {
 }
 
 // showCoopMails is the history of the mails about one coop.
-func (a *Handler) showCoopMails(c *gin.Context) {
-	cs, ok := a.staffCoop(c)
-	if !ok {
-		return
+func (a *Handler) showCoopMails(c *gin.Context) error {
+	cs, err := a.staffCoop(c)
+	if err != nil {
+		return err
 	}
 	ctx := c.Request.Context()
 	co, err := cs.Coop(ctx)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	mails, err := adScope(c).CoopMails(ctx, cs.ID())
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.render.HTML(c, http.StatusOK, "staff_coop_mails", a.page(c, "Courriels — "+co.Name,
 		coopMails{Coop: co, Mails: a.mailRows(mails), Sent: c.Query("envoye") == "1"}))
+	return nil
 }

@@ -79,26 +79,25 @@ func (a *Handler) previewReminder(c *gin.Context, cs *store.CoopScope, exercice 
 
 // showReminderPreview shows the reminder e-mail the coop would get, with
 // the button that sends it now.
-func (a *Handler) showReminderPreview(c *gin.Context) {
-	cs, ok := a.staffCoop(c)
-	if !ok {
-		return
+func (a *Handler) showReminderPreview(c *gin.Context) error {
+	cs, err := a.staffCoop(c)
+	if err != nil {
+		return err
 	}
 	ex, err := a.staffExercice(c)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	v, _, err := a.previewReminder(c, cs, ex)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
 	v.Nonce = hex.EncodeToString(b)
 	c.Header("Cache-Control", "no-store")
 	a.render.HTML(c, http.StatusOK, "staff_reminder_preview", a.page(c, "Relance — "+v.Coop.Name, v))
+	return nil
 }
 
 // nonceRE is the shape of the form's one-time key: a double click posts
@@ -107,39 +106,34 @@ var nonceRE = regexp.MustCompile(`^[0-9a-f]{24}$`)
 
 // createManualReminder queues the coop's reminder now, whatever the rules'
 // dates, keyed by the form's one-time key.
-func (a *Handler) createManualReminder(c *gin.Context) {
-	cs, ok := a.staffCoop(c)
-	if !ok {
-		return
+func (a *Handler) createManualReminder(c *gin.Context) error {
+	cs, err := a.staffCoop(c)
+	if err != nil {
+		return err
 	}
 	ctx := c.Request.Context()
 	ex, err := a.staffExercice(c)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	nonce := c.PostForm("cle")
 	if !nonceRE.MatchString(nonce) {
-		a.fail(c, fault.Invalidf("Le formulaire a expiré : rechargez la page et recommencez."))
-		return
+		return fault.Invalidf("Le formulaire a expiré : rechargez la page et recommencez.")
 	}
 	v, wc, err := a.previewReminder(c, cs, ex)
 	switch {
 	case err != nil:
-		a.fail(c, err)
-		return
+		return err
 	case v.NoBook:
-		a.fail(c, fault.Invalidf("Cette coopérative n'a pas d'exercice %s : aucune relance à envoyer.", ex))
-		return
+		return fault.Invalidf("Cette coopérative n'a pas d'exercice %s : aucune relance à envoyer.", ex)
 	case v.Complete:
-		a.fail(c, fault.Invalidf("Le dossier %s de cette coopérative est complet : aucune relance à envoyer.", ex))
-		return
+		return fault.Invalidf("Le dossier %s de cette coopérative est complet : aucune relance à envoyer.", ex)
 	}
 	if _, err := a.queueManualReminder(ctx, cs, ex, v, wc, nonce); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.redirect(c, fmt.Sprintf("/ad/coops/%d/courriels?envoye=1", cs.ID()))
+	return nil
 }
 
 // queueManualReminder queues the reminder previewed in v now, keyed by the

@@ -28,9 +28,12 @@ type staffCoops struct {
 	NextURL    string
 }
 
-func (a *Handler) showStaffHome(c *gin.Context) { c.Redirect(http.StatusFound, "/ad/coops") }
+func (a *Handler) showStaffHome(c *gin.Context) error {
+	c.Redirect(http.StatusFound, "/ad/coops")
+	return nil
+}
 
-func (a *Handler) showStaffCoops(c *gin.Context) {
+func (a *Handler) showStaffCoops(c *gin.Context) error {
 	ctx := c.Request.Context()
 	ad := adScope(c)
 	q := strings.TrimSpace(c.Query("q"))
@@ -40,18 +43,17 @@ func (a *Handler) showStaffCoops(c *gin.Context) {
 	}
 	coops, total, err := ad.Coops(ctx, store.CoopFilter{Q: q, Limit: coopsPerPage, Offset: (pg - 1) * coopsPerPage})
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	info, err := ad.AD(ctx)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	v := staffCoops{AD: info, Coops: coops, Q: q, Total: total, Page: pg, Last: (total + coopsPerPage - 1) / coopsPerPage}
 	link := func(p int) string { return "/ad/coops?" + url.Values{"q": {q}, "page": {strconv.Itoa(p)}}.Encode() }
 	v.PrevURL, v.NextURL = pageLinks(pg, v.Last, link)
 	a.render.HTML(c, http.StatusOK, "staff_coops", a.page(c, "Coopératives de "+info.Name, v))
+	return nil
 }
 
 type staffCoop struct {
@@ -64,42 +66,43 @@ type staffCoop struct {
 	Access    *coopAccessView // h_coop_access.go
 }
 
-func (a *Handler) loadStaffCoop(c *gin.Context) (*store.CoopScope, *staffCoop, bool) {
-	cs, ok := a.staffCoop(c)
-	if !ok {
-		return nil, nil, false
-	}
-	co, err := cs.Coop(c.Request.Context())
+// loadStaffCoop loads the coop named by :coop (in the staff's AD) with
+// what its staff page shows.
+func (a *Handler) loadStaffCoop(c *gin.Context) (*store.CoopScope, *staffCoop, error) {
+	ctx := c.Request.Context()
+	cs, err := a.staffCoop(c)
 	if err != nil {
-		a.fail(c, err)
-		return nil, nil, false
+		return nil, nil, err
 	}
-	ex, err := cs.Exercices(c.Request.Context())
+	co, err := cs.Coop(ctx)
 	if err != nil {
-		a.fail(c, err)
-		return nil, nil, false
+		return nil, nil, err
 	}
-	access, err := a.loadCoopAccess(c.Request.Context(), adScope(c), cs.ID(), c.Query("acces"))
+	ex, err := cs.Exercices(ctx)
 	if err != nil {
-		a.fail(c, err)
-		return nil, nil, false
+		return nil, nil, err
 	}
-	return cs, &staffCoop{Coop: co, Exercices: ex, Saved: c.Query("ok") == "1", Access: access}, true
+	access, err := a.loadCoopAccess(ctx, adScope(c), cs.ID(), c.Query("acces"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return cs, &staffCoop{Coop: co, Exercices: ex, Saved: c.Query("ok") == "1", Access: access}, nil
 }
 
-func (a *Handler) showStaffCoop(c *gin.Context) {
-	_, v, ok := a.loadStaffCoop(c)
-	if !ok {
-		return
+func (a *Handler) showStaffCoop(c *gin.Context) error {
+	_, v, err := a.loadStaffCoop(c)
+	if err != nil {
+		return err
 	}
 	a.render.HTML(c, http.StatusOK, "staff_coop", a.page(c, v.Coop.Name, v))
+	return nil
 }
 
 // updateStaffCoop saves a coop's parameters (audited with before/after).
-func (a *Handler) updateStaffCoop(c *gin.Context) {
-	cs, v, ok := a.loadStaffCoop(c)
-	if !ok {
-		return
+func (a *Handler) updateStaffCoop(c *gin.Context) error {
+	cs, v, err := a.loadStaffCoop(c)
+	if err != nil {
+		return err
 	}
 	f := service.CoopFields{Name: c.PostForm("nom"), Address: c.PostForm("adresse"), PostalCode: c.PostForm("code_postal"),
 		Commune: c.PostForm("commune"), IBAN: c.PostForm("iban"), MandataireName: c.PostForm("mandataire"),
@@ -111,43 +114,41 @@ func (a *Handler) updateStaffCoop(c *gin.Context) {
 		v.Coop.Name, v.Coop.Address, v.Coop.PostalCode, v.Coop.Commune = f.Name, f.Address, f.PostalCode, f.Commune
 		v.Coop.IBAN, v.Coop.MandataireName, v.Coop.MandataireEmail = f.IBAN, f.MandataireName, f.MandataireEmail
 		a.render.HTML(c, http.StatusUnprocessableEntity, "staff_coop", a.page(c, v.Coop.Name, v))
-		return
+		return nil
 	}
 	if err := adScope(c).UpdateCoop(c.Request.Context(), cs.ID(), p); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.redirect(c, fmt.Sprintf("/ad/coops/%d?ok=1", cs.ID()))
+	return nil
 }
 
 // createCoopPassword issues a new random password for the coop's
 // mandataire login, shown once; the mandataire must change it at first login
 // and every existing session of that login ends.
-func (a *Handler) createCoopPassword(c *gin.Context) {
+func (a *Handler) createCoopPassword(c *gin.Context) error {
 	ctx := c.Request.Context()
-	cs, v, ok := a.loadStaffCoop(c)
-	if !ok {
-		return
+	cs, v, err := a.loadStaffCoop(c)
+	if err != nil {
+		return err
 	}
 	u, err := a.DB.Auth().UserByLogin(ctx, v.Coop.UAI)
 	if err != nil || u.CoopID == nil || *u.CoopID != cs.ID() {
-		a.fail(c, fault.Invalidf("Cette coopérative n'a pas de compte mandataire."))
-		return
+		return fault.Invalidf("Cette coopérative n'a pas de compte mandataire.")
 	}
 	pw := auth.Generate(12)
 	hash, err := auth.HashWith(pw, a.HashParams)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	actor := currentUser(c).ID
 	if err := a.DB.Auth().SetPassword(ctx, u.ID, hash, true, &actor); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	v.Password, v.Login = pw, u.Login
 	c.Header("Cache-Control", "no-store")
 	a.render.HTML(c, http.StatusOK, "staff_coop", a.page(c, v.Coop.Name, v))
+	return nil
 }
 
 type team struct {
@@ -158,18 +159,18 @@ type team struct {
 	Reissued bool // Password is a new one for an existing account (h_team_admin.go)
 }
 
-func (a *Handler) showTeam(c *gin.Context) {
+func (a *Handler) showTeam(c *gin.Context) error {
 	staff, err := adScope(c).Staff(c.Request.Context())
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.render.HTML(c, http.StatusOK, "staff_team", a.page(c, "Équipe de l'AD", team{Staff: staff}))
+	return nil
 }
 
 // createStaff creates a staff (or admin) account with a random password
 // shown once.
-func (a *Handler) createStaff(c *gin.Context) {
+func (a *Handler) createStaff(c *gin.Context) error {
 	ctx := c.Request.Context()
 	ad := adScope(c)
 	email := strings.ToLower(strings.TrimSpace(c.PostForm("email")))
@@ -187,23 +188,20 @@ func (a *Handler) createStaff(c *gin.Context) {
 		pw := auth.Generate(12)
 		hash, err := auth.HashWith(pw, a.HashParams)
 		if err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 		err = ad.CreateStaff(ctx, &store.User{Role: role, Login: email, Email: email, Name: name, PasswordHash: hash, MustChange: true})
 		if msg, ok := fault.Message(err); ok {
 			v.Error = msg
 		} else if err != nil {
-			a.fail(c, err)
-			return
+			return err
 		} else {
 			v.Created, v.Password = email, pw
 		}
 	}
 	staff, err := ad.Staff(ctx)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	v.Staff = staff
 	status := http.StatusOK
@@ -212,4 +210,5 @@ func (a *Handler) createStaff(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "no-store")
 	a.render.HTML(c, status, "staff_team", a.page(c, "Équipe de l'AD", v))
+	return nil
 }

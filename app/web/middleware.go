@@ -220,19 +220,13 @@ func coopScope(c *gin.Context) *store.CoopScope { return c.MustGet(ctxCoop).(*st
 func adScope(c *gin.Context) *store.ADScope     { return c.MustGet(ctxAD).(*store.ADScope) }
 
 // staffCoop resolves the :coop parameter through the AD scope: a coop of
-// another AD, or a malformed id, is a 404.
-func (a *Handler) staffCoop(c *gin.Context) (*store.CoopScope, bool) {
+// another AD, or a malformed id, is fault.ErrNotFound (a 404).
+func (a *Handler) staffCoop(c *gin.Context) (*store.CoopScope, error) {
 	id, ok := paramID(c, "coop")
 	if !ok {
-		a.fail(c, fault.ErrNotFound)
-		return nil, false
+		return nil, fault.ErrNotFound
 	}
-	cs, err := adScope(c).Coop(c.Request.Context(), id)
-	if err != nil {
-		a.fail(c, err)
-		return nil, false
-	}
-	return cs, true
+	return adScope(c).Coop(c.Request.Context(), id)
 }
 
 // redirect after a POST: HX-Redirect for htmx, 303 See Other otherwise.
