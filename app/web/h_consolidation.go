@@ -41,27 +41,23 @@ type excludedView struct {
 	URL              string
 }
 
-func (a *Handler) showConsolidation(c *gin.Context) {
+func (a *Handler) showConsolidation(c *gin.Context) error {
 	ctx, ad := c.Request.Context(), adScope(c)
 	ex, err := a.staffExercice(c)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	cons, err := a.Consolidate(ctx, ad, ex)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	camp, err := ad.Campaign(ctx, ex)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	var svg bytes.Buffer
 	if err := a.CampaignProgress(ctx, ad, camp, &svg); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	p := &consolidationPage{Consolidation: cons, Exercice: ex,
 		// The SVG is written by report.ProgressSVG, every text escaped.
@@ -83,58 +79,54 @@ func (a *Handler) showConsolidation(c *gin.Context) {
 		p.Excluded = append(p.Excluded, v)
 	}
 	a.render.HTML(c, http.StatusOK, "staff_consolidation", a.page(c, "Comptes consolidés "+ex, p))
+	return nil
 }
 
 // exportConsolidation downloads the consolidated accounts (?format=xlsx,
 // csv or json).
-func (a *Handler) exportConsolidation(c *gin.Context) {
+func (a *Handler) exportConsolidation(c *gin.Context) error {
 	ex, err := a.staffExercice(c)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	format := c.DefaultQuery("format", "xlsx")
 	ctype, ok := service.ConsolidatedFormats[format]
 	if !ok {
-		a.fail(c, fault.Invalidf("Format « %s » inconnu : json, xlsx ou csv.", format))
-		return
+		return fault.Invalidf("Format « %s » inconnu : json, xlsx ou csv.", format)
 	}
 	cons, err := a.Consolidate(c.Request.Context(), adScope(c), ex)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	var b bytes.Buffer
 	if err := service.WriteConsolidated(&b, cons, format); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	c.Header("Content-Disposition", `attachment; filename="`+service.ConsolidatedFileName(cons.AD.Code, ex, format)+`"`)
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, ctype, b.Bytes())
+	return nil
 }
 
 // showProgressChart serves the campaign's progress chart alone (SVG), for
 // reuse outside the page.
-func (a *Handler) showProgressChart(c *gin.Context) {
+func (a *Handler) showProgressChart(c *gin.Context) error {
 	ctx, ad := c.Request.Context(), adScope(c)
 	ex, err := a.staffExercice(c)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	camp, err := ad.Campaign(ctx, ex)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	var b bytes.Buffer
 	if err := a.CampaignProgress(ctx, ad, camp, &b); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, "image/svg+xml", b.Bytes())
+	return nil
 }
 
 // staffExerciceURL is a coop's exercice page for the staff: its CRF and

@@ -39,9 +39,10 @@ type coopsImportPage struct {
 	Created  []store.Coop // the coops the import created (password letters)
 }
 
-func (a *Handler) showCoopsImport(c *gin.Context) {
+func (a *Handler) showCoopsImport(c *gin.Context) error {
 	a.render.HTML(c, http.StatusOK, "staff_coops_import", a.page(c, "Importer des coopératives",
 		&coopsImportPage{Exercice: a.exerciceInProgress()}))
+	return nil
 }
 
 // exerciceInProgress is the exercice in progress, whose opening balances an
@@ -52,7 +53,7 @@ func (a *Handler) exerciceInProgress() string {
 
 // createCoopsImport previews an uploaded file, or imports the previewed
 // file when the admin confirms.
-func (a *Handler) createCoopsImport(c *gin.Context) {
+func (a *Handler) createCoopsImport(c *gin.Context) error {
 	ctx, ad := c.Request.Context(), adScope(c)
 	p := &coopsImportPage{Exercice: strings.TrimSpace(c.PostForm("exercice")), FileName: c.PostForm("nom_fichier")}
 	if p.Exercice == "" {
@@ -61,31 +62,29 @@ func (a *Handler) createCoopsImport(c *gin.Context) {
 	lex, err := ledger.ParseExercice(p.Exercice)
 	if err != nil {
 		a.importFailed(c, p, []string{err.Error()})
-		return
+		return nil
 	}
 	p.Exercice = lex.String()
 	raw, err := a.coopsFile(c, p)
 	if err != nil {
 		if msg, ok := fault.Message(err); ok {
 			a.importFailed(c, p, []string{msg})
-			return
+			return nil
 		}
-		a.fail(c, err)
-		return
+		return err
 	}
 	rows, lines, err := service.ParseCoopsLines(bytes.NewReader(raw))
 	if err != nil {
 		a.importFailed(c, p, importProblems(err))
-		return
+		return nil
 	}
 	preview, problems, err := ad.ImportPreview(ctx, rows, lines)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	if len(problems) > 0 {
 		a.importFailed(c, p, problems)
-		return
+		return nil
 	}
 	if c.PostForm("action") != "importer" {
 		p.Preview, p.Content = preview, base64.StdEncoding.EncodeToString(raw)
@@ -97,32 +96,30 @@ func (a *Handler) createCoopsImport(c *gin.Context) {
 			}
 		}
 		a.render.HTML(c, http.StatusOK, "staff_coops_import", a.page(c, "Importer des coopératives", p))
-		return
+		return nil
 	}
 	if err := a.DB.System().SeedChart(ctx, ad.ID(), service.SeedChart()); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	res, err := ad.ImportCoops(ctx, rows, p.Exercice)
 	if msg, ok := fault.Message(err); ok {
 		a.importFailed(c, p, []string{msg})
-		return
+		return nil
 	} else if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	p.Result = &res
 	for _, r := range preview {
 		if r.Create {
 			co, err := ad.CoopByUAI(ctx, r.Row.UAI)
 			if err != nil {
-				a.fail(c, err)
-				return
+				return err
 			}
 			p.Created = append(p.Created, *co)
 		}
 	}
 	a.render.HTML(c, http.StatusOK, "staff_coops_import", a.page(c, "Coopératives importées", p))
+	return nil
 }
 
 // coopsFile reads the file: uploaded, or carried by the confirmation.

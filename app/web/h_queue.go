@@ -54,21 +54,18 @@ func (a *Handler) loadQueueContext(c *gin.Context, v url.Values) (*queueContext,
 	return qc, nil
 }
 
-func (a *Handler) showQueue(c *gin.Context) {
+func (a *Handler) showQueue(c *gin.Context) error {
 	qc, err := a.loadQueueContext(c, c.Request.URL.Query())
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	res, err := adScope(c).Queue(c.Request.Context(), qc.query)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	p, err := newQueuePage(qc.ex, qc.camp, qc.wc, a.Now(), qc.query.Query, res)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
@@ -76,6 +73,7 @@ func (a *Handler) showQueue(c *gin.Context) {
 	p.Notice = queueNotice(c.Request.URL.Query())
 	c.Header("Cache-Control", "no-store")
 	a.render.HTML(c, http.StatusOK, "staff_queue", a.page(c, "Dossiers "+qc.ex, p))
+	return nil
 }
 
 // selection resolves a batch form: the coops ticked ("coop"), or with
@@ -119,27 +117,23 @@ func (a *Handler) selection(c *gin.Context, qc *queueContext) ([]*store.CoopScop
 
 // batch runs one action over the selection and goes back to the queue
 // with the tally.
-func (a *Handler) batch(c *gin.Context, done string, act func(ctx context.Context, qc *queueContext, cs *store.CoopScope) (bool, error)) {
+func (a *Handler) batch(c *gin.Context, done string, act func(ctx context.Context, qc *queueContext, cs *store.CoopScope) (bool, error)) error {
 	if err := c.Request.ParseForm(); err != nil {
-		a.fail(c, fault.Invalidf("Formulaire illisible."))
-		return
+		return fault.Invalidf("Formulaire illisible.")
 	}
 	qc, err := a.loadQueueContext(c, c.Request.PostForm)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	sel, err := a.selection(c, qc)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	n, skipped := 0, 0
 	for _, cs := range sel {
 		ok, err := act(c.Request.Context(), qc, cs)
 		if err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 		if ok {
 			n++
@@ -153,18 +147,18 @@ func (a *Handler) batch(c *gin.Context, done string, act func(ctx context.Contex
 	v.Set("n", strconv.Itoa(n))
 	v.Set("ignores", strconv.Itoa(skipped))
 	a.redirect(c, "/ad/dossiers?"+v.Encode())
+	return nil
 }
 
 // createQueueReminders queues, now, the reminder of every selected coop
 // whose dossier still owes something (the same mail as the coop's
 // "Relance" page), keyed by the form's one-time key.
-func (a *Handler) createQueueReminders(c *gin.Context) {
+func (a *Handler) createQueueReminders(c *gin.Context) error {
 	nonce := c.PostForm("cle")
 	if !nonceRE.MatchString(nonce) {
-		a.fail(c, fault.Invalidf("Le formulaire a expiré : rechargez la page et recommencez."))
-		return
+		return fault.Invalidf("Le formulaire a expiré : rechargez la page et recommencez.")
 	}
-	a.batch(c, "relances", func(ctx context.Context, qc *queueContext, cs *store.CoopScope) (bool, error) {
+	return a.batch(c, "relances", func(ctx context.Context, qc *queueContext, cs *store.CoopScope) (bool, error) {
 		v, wc, err := a.previewReminder(c, cs, qc.ex)
 		if err != nil || v.NoBook || v.Complete || v.Coop.MandataireEmail == "" {
 			return false, err
@@ -176,8 +170,8 @@ func (a *Handler) createQueueReminders(c *gin.Context) {
 // createQueueValidations validates the selected dossiers that are complete
 // (transmitted, nothing left to correct); the others are counted and left
 // as they are. Each validation locks the coop's CRF (its effect).
-func (a *Handler) createQueueValidations(c *gin.Context) {
-	a.batch(c, "validations", func(ctx context.Context, qc *queueContext, cs *store.CoopScope) (bool, error) {
+func (a *Handler) createQueueValidations(c *gin.Context) error {
+	return a.batch(c, "validations", func(ctx context.Context, qc *queueContext, cs *store.CoopScope) (bool, error) {
 		row, err := cs.FindDossier(ctx, qc.ex)
 		if errors.Is(err, fault.ErrNotFound) {
 			return false, nil
@@ -200,20 +194,17 @@ func (a *Handler) createQueueValidations(c *gin.Context) {
 
 // exportQueue downloads the selection (or the whole view) as CSV, one row
 // per coop with its status and what it still owes.
-func (a *Handler) exportQueue(c *gin.Context) {
+func (a *Handler) exportQueue(c *gin.Context) error {
 	if err := c.Request.ParseForm(); err != nil {
-		a.fail(c, fault.Invalidf("Formulaire illisible."))
-		return
+		return fault.Invalidf("Formulaire illisible.")
 	}
 	qc, err := a.loadQueueContext(c, c.Request.PostForm)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	sel, err := a.selection(c, qc)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	q := qc.query
 	q.Only = make([]int64, len(sel))
@@ -223,8 +214,7 @@ func (a *Handler) exportQueue(c *gin.Context) {
 	q.Query.Tab, q.Query.Filter = queue.Tous, queue.Filter{}
 	rows, err := adScope(c).QueueAll(c.Request.Context(), q)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	var b strings.Builder
 	b.WriteString("\ufeff")
@@ -254,6 +244,7 @@ func (a *Handler) exportQueue(c *gin.Context) {
 	c.Header("Content-Disposition", `attachment; filename="dossiers-`+qc.ex+`.csv"`)
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, "text/csv; charset=utf-8", []byte(b.String()))
+	return nil
 }
 
 // csvText keeps a spreadsheet from reading a name as a formula ("=…").

@@ -51,18 +51,17 @@ func (a *Handler) staffExercice(c *gin.Context) (string, error) {
 	return ex, nil
 }
 
-func (a *Handler) loadReminders(c *gin.Context) (*remindersPage, bool) {
+// loadReminders prepares the reminders page of the campaign the staff look at.
+func (a *Handler) loadReminders(c *gin.Context) (*remindersPage, error) {
 	ctx := c.Request.Context()
 	ex, err := a.staffExercice(c)
 	if err != nil {
-		a.fail(c, err)
-		return nil, false
+		return nil, err
 	}
 	ad := adScope(c)
 	camp, err := ad.Campaign(ctx, ex)
 	if err != nil {
-		a.fail(c, err)
-		return nil, false
+		return nil, err
 	}
 	v := &remindersPage{Exercice: ex, Campaign: camp, Rules: camp.Rules, Deadline: camp.Deadline,
 		Admin: currentUser(c).Role == store.RoleAdmin, Saved: c.Query("ok") == "1", SMTP: a.SMTPConfigured()}
@@ -70,40 +69,37 @@ func (a *Handler) loadReminders(c *gin.Context) (*remindersPage, bool) {
 		v.Schedule = workflow.Schedule(wc, wc.Deadline.AddDate(0, 2, 0))
 	}
 	if v.History, err = ad.CampaignReminders(ctx, camp.ID, 300); err != nil {
-		a.fail(c, err)
-		return nil, false
+		return nil, err
 	}
 	if v.Identity, err = ad.MailSettings(ctx); err != nil {
-		a.fail(c, err)
-		return nil, false
+		return nil, err
 	}
 	m, err := a.NewMailer()
 	if err != nil {
-		a.fail(c, err)
-		return nil, false
+		return nil, err
 	}
 	s, err := m.Sender(ctx, ad.ID())
 	if err != nil {
-		a.fail(c, err)
-		return nil, false
+		return nil, err
 	}
 	v.Mailbox = s.Mailbox()
-	return v, true
+	return v, nil
 }
 
-func (a *Handler) showReminders(c *gin.Context) {
-	v, ok := a.loadReminders(c)
-	if !ok {
-		return
+func (a *Handler) showReminders(c *gin.Context) error {
+	v, err := a.loadReminders(c)
+	if err != nil {
+		return err
 	}
 	a.render.HTML(c, http.StatusOK, "staff_reminders", a.page(c, "Relances "+v.Exercice, v))
+	return nil
 }
 
 // updateReminderRules saves the campaign's deadline and rules (admins).
-func (a *Handler) updateReminderRules(c *gin.Context) {
-	v, ok := a.loadReminders(c)
-	if !ok {
-		return
+func (a *Handler) updateReminderRules(c *gin.Context) error {
+	v, err := a.loadReminders(c)
+	if err != nil {
+		return err
 	}
 	v.Rules, v.Deadline = c.PostForm("regles"), strings.TrimSpace(c.PostForm("echeance"))
 	rules, err := workflow.ParseRules(v.Rules)
@@ -119,23 +115,23 @@ func (a *Handler) updateReminderRules(c *gin.Context) {
 		if msg, ok := fault.Message(err); ok {
 			v.Errors = append(v.Errors, msg)
 		} else if err != nil {
-			a.fail(c, err)
-			return
+			return err
 		}
 	}
 	if len(v.Errors) > 0 {
 		a.render.HTML(c, http.StatusUnprocessableEntity, "staff_reminders", a.page(c, "Relances "+v.Exercice, v))
-		return
+		return nil
 	}
 	a.redirect(c, "/ad/relances?ok=1&exercice="+v.Exercice)
+	return nil
 }
 
 // updateMailIdentity saves the AD's sender identity (admins): From
 // address, signature, and the mailbox that replies go to.
-func (a *Handler) updateMailIdentity(c *gin.Context) {
-	v, ok := a.loadReminders(c)
-	if !ok {
-		return
+func (a *Handler) updateMailIdentity(c *gin.Context) error {
+	v, err := a.loadReminders(c)
+	if err != nil {
+		return err
 	}
 	id := store.ADMail{From: strings.TrimSpace(c.PostForm("expediteur")), Signature: strings.TrimSpace(c.PostForm("signature")),
 		Mailbox: strings.ToLower(strings.TrimSpace(c.PostForm("boite")))}
@@ -152,11 +148,11 @@ func (a *Handler) updateMailIdentity(c *gin.Context) {
 	if len(v.IDErrors) > 0 {
 		v.Identity = id
 		a.render.HTML(c, http.StatusUnprocessableEntity, "staff_reminders", a.page(c, "Relances "+v.Exercice, v))
-		return
+		return nil
 	}
 	if err := adScope(c).SetMailSettings(c.Request.Context(), id); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.redirect(c, "/ad/relances?ok=1&exercice="+v.Exercice)
+	return nil
 }

@@ -16,60 +16,52 @@ import (
 
 // staffMember resolves the :user parameter among the AD's staff: anyone
 // else is a 404.
-func (a *Handler) staffMember(c *gin.Context) (*store.User, bool) {
+func (a *Handler) staffMember(c *gin.Context) (*store.User, error) {
 	id, ok := paramID(c, "user")
 	if !ok {
-		a.fail(c, fault.ErrNotFound)
-		return nil, false
+		return nil, fault.ErrNotFound
 	}
-	u, err := adScope(c).StaffMember(c.Request.Context(), id)
-	if err != nil {
-		a.fail(c, err)
-		return nil, false
-	}
-	return u, true
+	return adScope(c).StaffMember(c.Request.Context(), id)
 }
 
-func (a *Handler) disableStaff(c *gin.Context) { a.setStaffDisabled(c, true) }
+func (a *Handler) disableStaff(c *gin.Context) error { return a.setStaffDisabled(c, true) }
 
-func (a *Handler) enableStaff(c *gin.Context) { a.setStaffDisabled(c, false) }
+func (a *Handler) enableStaff(c *gin.Context) error { return a.setStaffDisabled(c, false) }
 
-func (a *Handler) setStaffDisabled(c *gin.Context, disabled bool) {
-	u, ok := a.staffMember(c)
-	if !ok {
-		return
+func (a *Handler) setStaffDisabled(c *gin.Context, disabled bool) error {
+	u, err := a.staffMember(c)
+	if err != nil {
+		return err
 	}
 	if err := adScope(c).SetStaffDisabled(c.Request.Context(), u.ID, disabled); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.redirect(c, "/ad/admin/equipe")
+	return nil
 }
 
 // createStaffPassword issues a new random password for a team member,
 // shown once; they must change it at their next login.
-func (a *Handler) createStaffPassword(c *gin.Context) {
+func (a *Handler) createStaffPassword(c *gin.Context) error {
 	ctx := c.Request.Context()
-	u, ok := a.staffMember(c)
-	if !ok {
-		return
+	u, err := a.staffMember(c)
+	if err != nil {
+		return err
 	}
 	pw := auth.Generate(12)
 	hash, err := auth.HashWith(pw, a.HashParams)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	actor := currentUser(c).ID
 	if err := a.DB.Auth().SetPassword(ctx, u.ID, hash, true, &actor); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	staff, err := adScope(c).Staff(ctx)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	c.Header("Cache-Control", "no-store")
 	a.render.HTML(c, http.StatusOK, "staff_team", a.page(c, "Équipe de l'AD", team{Staff: staff, Created: u.Login, Password: pw, Reissued: true}))
+	return nil
 }
