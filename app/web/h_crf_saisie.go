@@ -76,35 +76,35 @@ type entrySubsidy struct {
 	Date, Compte, Financeur, Montant string
 }
 
-func (a *Handler) showCRFEntry(c *gin.Context) {
-	r, chart, ok := a.entryRecord(c)
-	if !ok {
-		return
+func (a *Handler) showCRFEntry(c *gin.Context) error {
+	r, chart, err := a.entryRecord(c)
+	if err != nil || r == nil {
+		return err // r == nil: sent to the CRF page
 	}
 	p := newEntryPage(r, chart, r.Entered, nil)
 	p.Saved = c.Query("saisie") == "1"
 	a.renderCRFEntry(c, http.StatusOK, p)
+	return nil
 }
 
-// entryRecord loads the CRF of :ex and the AD's chart; a coop that keeps
-// its book here is sent to its CRF page.
-func (a *Handler) entryRecord(c *gin.Context) (*store.CRFRecord, ledger.Chart, bool) {
+// entryRecord loads the CRF of :ex and the AD's chart. A coop that keeps
+// its book here is sent to its CRF page: the record is then nil (with a
+// nil error), the request being answered.
+func (a *Handler) entryRecord(c *gin.Context) (*store.CRFRecord, ledger.Chart, error) {
 	cs, ctx := coopScope(c), c.Request.Context()
 	r, err := cs.CRF(ctx, c.Param("ex"))
 	if err != nil {
-		a.fail(c, err)
-		return nil, nil, false
+		return nil, nil, err
 	}
 	if r.State.Source != store.BookEntered {
 		a.redirect(c, crfURL(r.Exercice.Name, ""))
-		return nil, nil, false
+		return nil, nil, nil
 	}
 	chart, err := cs.Chart(ctx)
 	if err != nil {
-		a.fail(c, err)
-		return nil, nil, false
+		return nil, nil, err
 	}
-	return r, chart, true
+	return r, chart, nil
 }
 
 func (a *Handler) renderCRFEntry(c *gin.Context, status int, p *crfEntryPage) {
@@ -242,14 +242,13 @@ func bindEntered(form map[string][]string, chart ledger.Chart) (ledger.Entered, 
 // updateCRFEntry saves the figures typed (as a draft) and shows the form
 // again with what still prevents the validation; unreadable fields are a
 // 422 and nothing is saved.
-func (a *Handler) updateCRFEntry(c *gin.Context) {
-	r, chart, ok := a.entryRecord(c)
-	if !ok {
-		return
+func (a *Handler) updateCRFEntry(c *gin.Context) error {
+	r, chart, err := a.entryRecord(c)
+	if err != nil || r == nil {
+		return err // r == nil: sent to the CRF page
 	}
 	if err := c.Request.ParseForm(); err != nil {
-		a.fail(c, fault.Invalidf("Formulaire illisible."))
-		return
+		return fault.Invalidf("Formulaire illisible.")
 	}
 	form := c.Request.PostForm
 	e, errs := bindEntered(form, chart)
@@ -258,12 +257,12 @@ func (a *Handler) updateCRFEntry(c *gin.Context) {
 		p.Errors = errs
 		p.Messages = []string{"Certains montants ou dates sont illisibles : rien n'a été enregistré."}
 		a.renderCRFEntry(c, http.StatusUnprocessableEntity, p)
-		return
+		return nil
 	}
 	ex := r.Exercice.Name
 	if err := coopScope(c).SaveEnteredCRF(c.Request.Context(), ex, e); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.redirect(c, crfURL(ex, "saisie")+"?saisie=1")
+	return nil
 }

@@ -85,8 +85,8 @@ func (a *Handler) Router() *gin.Engine {
 	m.POST("/crf/:ex/subventions", a.handle(a.createSubsidiesValidation))
 	m.GET("/crf/:ex/export", a.handle(a.exportCRF))
 	m.GET("/crf/:ex/quitus.pdf", a.handle(a.showQuitusPDF))
-	m.GET("/crf/:ex/saisie", a.showCRFEntry)
-	m.POST("/crf/:ex/saisie", a.updateCRFEntry)
+	m.GET("/crf/:ex/saisie", a.handle(a.showCRFEntry))
+	m.POST("/crf/:ex/saisie", a.handle(a.updateCRFEntry))
 	m.GET("/cra/:ex", a.handle(a.showCRA))
 	m.POST("/cra/:ex", a.handle(a.updateCRA))
 	// — dossier (checklist, envoi des documents) —
