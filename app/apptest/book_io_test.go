@@ -17,8 +17,8 @@ import (
 	"retkoop/app/cli"
 	"retkoop/app/ledger"
 	"retkoop/app/report"
+	"retkoop/app/service"
 	"retkoop/app/store"
-	"retkoop/app/web"
 )
 
 // sampleBook is a valid book file: a split dépense, a transfer, a ticked
@@ -75,7 +75,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if _, err := cs.CreateRegie(ctx, "CM2", "M. Blanc"); err != nil {
 		t.Fatal(err)
 	}
-	ops, err := web.ParseBookFile([]byte(sampleBook), mustBook(t, cs))
+	ops, err := service.ParseBookFile([]byte(sampleBook), mustBook(t, cs))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,6 @@ import (
 	"retkoop/app/service"
 	"retkoop/app/store"
 	"retkoop/app/store/storetest"
-	"retkoop/app/web"
 )
 
 // cheapHash keeps the hundreds of logins of the test suite fast; the
@@ -152,7 +151,7 @@ func (w *world) anon() *client {
 func (w *world) login(login string) *client {
 	w.t.Helper()
 	c := w.anon()
-	pw := w.pw[web.NormalizeLogin(login)]
+	pw := w.pw[auth.NormalizeLogin(login)]
 	res := c.post("/connexion", url.Values{"identifiant": {login}, "mot_de_passe": {pw}})
 	if res.StatusCode != http.StatusSeeOther {
 		w.t.Fatalf("login %s: status %d", login, res.StatusCode)

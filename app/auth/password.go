@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"retkoop/app/uai"
 	"strings"
 	"unicode/utf8"
 
@@ -105,4 +106,26 @@ func CheckNew(password, login string) error {
 		return errors.New("Le mot de passe ne doit pas contenir votre identifiant.")
 	}
 	return nil
+}
+
+// NormalizeLogin turns what a person typed into the stored login: an
+// e-mail in lower case, a UAI trimmed and upper-cased ("0310036w" works).
+func NormalizeLogin(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "@") {
+		return strings.ToLower(s)
+	}
+	return uai.Normalize(s)
+}
+
+// Issue makes a new random password and its hash: what a password letter,
+// a staff reset or `retkoop user password` gives a user, who must change it
+// at the first login.
+func Issue(p Params) (password, hash string, err error) {
+	password = Generate(12)
+	hash, err = HashWith(password, p)
+	if err != nil {
+		return "", "", err
+	}
+	return password, hash, nil
 }

@@ -24,7 +24,6 @@ import (
 	"retkoop/app/ledger"
 	"retkoop/app/service"
 	"retkoop/app/store"
-	"retkoop/app/web"
 )
 
 // Env is what a command needs from the outside world.
@@ -383,7 +382,7 @@ func cmdUserPassword(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	defer rt.db.Close()
-	login := web.NormalizeLogin(fs.Arg(0))
+	login := auth.NormalizeLogin(fs.Arg(0))
 	u, err := rt.db.System().UserByLogin(ctx, login)
 	if err != nil {
 		if errors.Is(err, fault.ErrNotFound) {
@@ -391,8 +390,7 @@ func cmdUserPassword(ctx context.Context, e *Env, args []string) error {
 		}
 		return err
 	}
-	pw := auth.Generate(12)
-	hash, err := auth.Hash(pw)
+	pw, hash, err := auth.Issue(auth.DefaultParams)
 	if err != nil {
 		return err
 	}

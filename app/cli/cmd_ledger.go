@@ -8,10 +8,11 @@ import (
 	"os"
 	"path/filepath"
 
+	"retkoop/app/auth"
 	"retkoop/app/fault"
 	"retkoop/app/ledger"
+	"retkoop/app/service"
 	"retkoop/app/store"
-	"retkoop/app/web"
 )
 
 // cmdLedgerImport imports a book CSV into a coop's exercice, all or
@@ -58,7 +59,7 @@ func cmdLedgerImport(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	none := fmt.Sprintf("%s : aucune opération n'a été enregistrée.", filepath.Base(pos[0]))
-	ops, err := web.ParseBookFile(data, b)
+	ops, err := service.ParseBookFile(data, b)
 	if err == nil {
 		_, err = cs.ImportOperations(ctx, b.Exercice.Name, ops)
 	}
@@ -78,11 +79,11 @@ func readBookFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("ouverture de %s : %w", path, err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, web.MaxBookFile+1))
+	data, err := io.ReadAll(io.LimitReader(f, service.MaxBookFile+1))
 	if err != nil {
 		return nil, fmt.Errorf("lecture de %s : %w", path, err)
 	}
-	if len(data) > web.MaxBookFile {
+	if len(data) > service.MaxBookFile {
 		return nil, fmt.Errorf("%s : fichier trop volumineux (5 Mo au plus)", path)
 	}
 	return data, nil
@@ -91,7 +92,7 @@ func readBookFile(path string) ([]byte, error) {
 // bookCoopByUAI finds a coop by its UAI through its mandataire's login (the
 // UAI), which is unique across ADs.
 func bookCoopByUAI(ctx context.Context, db *store.DB, code string) (*store.CoopScope, *store.Coop, error) {
-	u, err := db.System().UserByLogin(ctx, web.NormalizeLogin(code))
+	u, err := db.System().UserByLogin(ctx, auth.NormalizeLogin(code))
 	if err != nil || u.CoopID == nil {
 		if err == nil || errors.Is(err, fault.ErrNotFound) {
 			return nil, nil, fmt.Errorf("aucune coopérative d'UAI « %s »", code)

@@ -158,8 +158,7 @@ func Seed(ctx context.Context, db *store.DB, o Options, hp auth.Params, exercice
 		if err != nil {
 			return err
 		}
-		pw := auth.Generate(12)
-		hash, err := auth.HashWith(pw, hp)
+		pw, hash, err := auth.Issue(hp)
 		if err != nil {
 			return err
 		}

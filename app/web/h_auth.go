@@ -10,23 +10,12 @@ import (
 
 	"retkoop/app/auth"
 	"retkoop/app/fault"
-	"retkoop/app/uai"
 )
 
 type loginForm struct {
 	Identifiant string
 	Suite       string
 	Error       string
-}
-
-// normalizeLogin turns what a person typed into the stored login: an
-// e-mail in lower case, a UAI trimmed and upper-cased ("0310036w" works).
-func NormalizeLogin(s string) string {
-	s = strings.TrimSpace(s)
-	if strings.Contains(s, "@") {
-		return strings.ToLower(s)
-	}
-	return uai.Normalize(s)
 }
 
 // safeNext keeps only local paths as the post-login destination.
@@ -58,7 +47,7 @@ var dummyHash = sync.OnceValue(func() string {
 func (a *Handler) createSession(c *gin.Context) error {
 	ctx := c.Request.Context()
 	form := loginForm{Identifiant: c.PostForm("identifiant"), Suite: c.PostForm("suite")}
-	login := NormalizeLogin(form.Identifiant)
+	login := auth.NormalizeLogin(form.Identifiant)
 	password := c.PostForm("mot_de_passe")
 	now := a.Now()
 	ip := c.ClientIP()

@@ -15,11 +15,9 @@ import (
 	"retkoop/app/fault"
 	"retkoop/app/ledger"
 	"retkoop/app/report"
+	"retkoop/app/service"
 	"retkoop/app/store"
 )
-
-// maxBookFile bounds an uploaded book CSV (a year is a few hundred rows).
-const MaxBookFile = 5 << 20
 
 // importPage is the upload of a book CSV and its preview before import.
 type importPage struct {
@@ -29,23 +27,6 @@ type importPage struct {
 	Content  string // the file, base64, carried from the preview to the import
 	Preview  []bookRow
 	Totals   ledger.Totals
-}
-
-// parseBookFile reads a book CSV for the exercice of b, all or nothing,
-// with the rules of the contract (line-numbered French errors).
-func ParseBookFile(data []byte, b *store.Book) ([]ledger.Operation, error) {
-	lex, err := ledger.ParseExercice(b.Exercice.Name)
-	if err != nil {
-		return nil, fmt.Errorf("parse book: %w", err)
-	}
-	if b.Exercice.State == store.ExerciceClosed {
-		return nil, fault.Invalidf("L'exercice %s est clôturé : rien n'a été importé.", b.Exercice.Name)
-	}
-	ops, err := ledger.ParseBookCSV(bytes.NewReader(data), lex, b.Chart, store.OpeningBalances(b.Exercice))
-	if err != nil {
-		return nil, fault.User(err)
-	}
-	return ops, nil
 }
 
 // bookLineMessages splits an import error into one message per line.
@@ -84,7 +65,7 @@ func (a *Handler) createImport(c *gin.Context) error {
 	data, err := uploadedBook(c, p)
 	var ops []ledger.Operation
 	if err == nil {
-		ops, err = ParseBookFile(data, b)
+		ops, err = service.ParseBookFile(data, b)
 	}
 	if err == nil && c.PostForm("confirmer") != "" {
 		var n int
@@ -115,7 +96,7 @@ func (a *Handler) createImport(c *gin.Context) error {
 func uploadedBook(c *gin.Context, p *importPage) ([]byte, error) {
 	if s := c.PostForm("contenu"); s != "" {
 		data, err := base64.StdEncoding.DecodeString(s)
-		if err != nil || len(data) > MaxBookFile {
+		if err != nil || len(data) > service.MaxBookFile {
 			return nil, fault.Invalidf("Le fichier prévisualisé n'a pas pu être relu : envoyez-le de nouveau.")
 		}
 		return data, nil
@@ -124,7 +105,7 @@ func uploadedBook(c *gin.Context, p *importPage) ([]byte, error) {
 	if err != nil {
 		return nil, fault.Invalidf("Choisissez le fichier CSV du cahier à importer.")
 	}
-	if fh.Size > MaxBookFile {
+	if fh.Size > service.MaxBookFile {
 		return nil, fault.Invalidf("Le fichier est trop volumineux (5 Mo au plus).")
 	}
 	f, err := fh.Open()
@@ -133,7 +114,7 @@ func uploadedBook(c *gin.Context, p *importPage) ([]byte, error) {
 	}
 	defer f.Close()
 	p.FileName = fh.Filename
-	data, err := io.ReadAll(io.LimitReader(f, MaxBookFile+1))
+	data, err := io.ReadAll(io.LimitReader(f, service.MaxBookFile+1))
 	if err != nil {
 		return nil, fmt.Errorf("import upload: %w", err)
 	}

@@ -72,15 +72,6 @@ func (a *Handler) loadCoopAccess(ctx context.Context, ad *store.ADScope, coopID 
 	return v, nil
 }
 
-// mandataireOf returns the coop's mandataire login.
-func (a *Handler) mandataireOf(ctx context.Context, co *store.Coop) (*store.User, error) {
-	u, err := a.DB.Auth().UserByLogin(ctx, co.UAI)
-	if err != nil || u.CoopID == nil || *u.CoopID != co.ID {
-		return nil, fault.Invalidf("Cette coopérative n'a pas de compte mandataire.")
-	}
-	return u, nil
-}
-
 // issueLetters gives each coop's mandataire a new random password (the
 // old one stops working, sessions end) and returns the letters to print.
 func (a *Handler) issueLetters(ctx context.Context, c *gin.Context, coops []*store.CoopScope) ([]report.Letter, error) {
@@ -93,23 +84,18 @@ func (a *Handler) issueLetters(ctx context.Context, c *gin.Context, coops []*sto
 	if err != nil {
 		return nil, err
 	}
-	actor := currentUser(c).ID
 	letters := make([]report.Letter, 0, len(coops))
 	for _, cs := range coops {
 		co, err := cs.Coop(ctx)
 		if err != nil {
 			return nil, err
 		}
-		u, err := a.mandataireOf(ctx, co)
+		pw, hash, err := auth.Issue(a.HashParams)
 		if err != nil {
 			return nil, err
 		}
-		pw := auth.Generate(12)
-		hash, err := auth.HashWith(pw, a.HashParams)
+		u, err := ad.SetCoopPassword(ctx, co.ID, hash, true)
 		if err != nil {
-			return nil, err
-		}
-		if err := a.DB.Auth().SetPassword(ctx, u.ID, hash, true, &actor); err != nil {
 			return nil, err
 		}
 		letters = append(letters, report.Letter{ADName: info.Name, CoopName: co.Name, UAI: co.UAI, Identifier: u.Login,
@@ -203,15 +189,15 @@ func (a *Handler) createAccessMail(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := a.queueAccessMail(ctx, cs, co); err != nil {
+	if err := a.queueAccessMail(ctx, adScope(c), cs, co); err != nil {
 		return err
 	}
 	a.redirect(c, fmt.Sprintf("/ad/coops/%d?acces=courriel", co.ID))
 	return nil
 }
 
-func (a *Handler) queueAccessMail(ctx context.Context, cs *store.CoopScope, co *store.Coop) error {
-	u, err := a.mandataireOf(ctx, co)
+func (a *Handler) queueAccessMail(ctx context.Context, ad *store.ADScope, cs *store.CoopScope, co *store.Coop) error {
+	u, err := ad.CoopMandataire(ctx, co.ID)
 	if err != nil {
 		return err
 	}
@@ -226,7 +212,7 @@ func (a *Handler) queueAccessMail(ctx context.Context, cs *store.CoopScope, co *
 	if err != nil {
 		return err
 	}
-	err = a.DB.Auth().CreatePasswordReset(ctx, u, accessLinkTTL, func(token string) (store.OutboxMail, error) {
+	err = ad.CreateCoopPasswordReset(ctx, co.ID, accessLinkTTL, func(token string) (store.OutboxMail, error) {
 		out, err := m.Compose(s, accessMail, mailpkg.ResetView{Name: u.Name, Login: u.Login,
 			Path: "/reinitialiser/" + token, Validity: "7 jours"})
 		out.Kind, out.To = store.MailPasswordReset, u.Email
@@ -259,7 +245,7 @@ func (a *Handler) updateMandataire(c *gin.Context) error {
 	if c.PostForm("courriel") == "1" && email != "" {
 		co, err := cs.Coop(ctx)
 		if err == nil {
-			err = a.queueAccessMail(ctx, cs, co)
+			err = a.queueAccessMail(ctx, adScope(c), cs, co)
 		}
 		if err != nil {
 			return err

@@ -49,7 +49,7 @@ func (a *Handler) showForgotPassword(c *gin.Context) error {
 // address.
 func (a *Handler) createPasswordReset(c *gin.Context) error {
 	form := forgotForm{Identifiant: strings.TrimSpace(c.PostForm("identifiant"))}
-	login := NormalizeLogin(form.Identifiant)
+	login := auth.NormalizeLogin(form.Identifiant)
 	if login == "" {
 		form.Error = "Saisissez votre identifiant (UAI de l'école ou adresse e-mail)."
 		a.render.HTML(c, http.StatusUnprocessableEntity, "password_forgot", a.page(c, "Mot de passe oublié", form))

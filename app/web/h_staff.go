@@ -132,17 +132,12 @@ func (a *Handler) createCoopPassword(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	u, err := a.DB.Auth().UserByLogin(ctx, v.Coop.UAI)
-	if err != nil || u.CoopID == nil || *u.CoopID != cs.ID() {
-		return fault.Invalidf("Cette coopérative n'a pas de compte mandataire.")
-	}
-	pw := auth.Generate(12)
-	hash, err := auth.HashWith(pw, a.HashParams)
+	pw, hash, err := auth.Issue(a.HashParams)
 	if err != nil {
 		return err
 	}
-	actor := currentUser(c).ID
-	if err := a.DB.Auth().SetPassword(ctx, u.ID, hash, true, &actor); err != nil {
+	u, err := adScope(c).SetCoopPassword(ctx, cs.ID(), hash, true)
+	if err != nil {
 		return err
 	}
 	v.Password, v.Login = pw, u.Login
@@ -185,8 +180,7 @@ func (a *Handler) createStaff(c *gin.Context) error {
 		v.Error = "Rôle inconnu."
 	}
 	if v.Error == "" {
-		pw := auth.Generate(12)
-		hash, err := auth.HashWith(pw, a.HashParams)
+		pw, hash, err := auth.Issue(a.HashParams)
 		if err != nil {
 			return err
 		}

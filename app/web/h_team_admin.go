@@ -48,13 +48,11 @@ func (a *Handler) createStaffPassword(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	pw := auth.Generate(12)
-	hash, err := auth.HashWith(pw, a.HashParams)
+	pw, hash, err := auth.Issue(a.HashParams)
 	if err != nil {
 		return err
 	}
-	actor := currentUser(c).ID
-	if err := a.DB.Auth().SetPassword(ctx, u.ID, hash, true, &actor); err != nil {
+	if _, err := adScope(c).SetStaffPassword(ctx, u.ID, hash, true); err != nil {
 		return err
 	}
 	staff, err := adScope(c).Staff(ctx)
