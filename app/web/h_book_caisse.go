@@ -14,6 +14,7 @@ import (
 	"retkoop/app/fr"
 	"retkoop/app/ledger"
 	"retkoop/app/money"
+	"retkoop/app/service"
 	"retkoop/app/store"
 )
 
@@ -48,7 +49,7 @@ func (a *Handler) showCashCounts(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p := &cashPage{Frame: fr, Date: todayIn(fr.Exercice.Name), Rows: denomRows(nil)}
+	p := &cashPage{Frame: fr, Date: todayIn(fr.Exercice.Name, a.Now()), Rows: denomRows(nil)}
 	return a.renderCash(c, http.StatusOK, cs, p)
 }
 
@@ -126,9 +127,8 @@ func bindCashCount(c *gin.Context, typed map[money.Money]string) (ledger.CashCou
 
 // todayIn is today's date for a form of the exercice: today if it falls in
 // the exercice, else its last day.
-func todayIn(exercice string) string {
-	now := time.Now().In(fr.Paris)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+func todayIn(exercice string, now time.Time) string {
+	today := service.CivilDay(now.In(fr.Paris))
 	ex, err := ledger.ParseExercice(exercice)
 	if err != nil || ex.Contains(today) {
 		return today.Format("2006-01-02")

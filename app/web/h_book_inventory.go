@@ -29,7 +29,7 @@ func (a *Handler) showInventory(c *gin.Context) error {
 		return err
 	}
 	p := &inventoryPage{Frame: bf}
-	p.Form.Date = todayIn(bf.Exercice.Name)
+	p.Form.Date = todayIn(bf.Exercice.Name, a.Now())
 	return a.renderInventory(c, http.StatusOK, cs, p)
 }
 
