@@ -157,13 +157,13 @@ func (a *Handler) showMailFile(c *gin.Context) error {
 	return nil
 }
 
-// assignMailFile's handler: the form gives the coop's UAI and the item.
+// service.AssignMailFile's handler: the form gives the coop's UAI and the item.
 func (a *Handler) createMailAssignment(c *gin.Context) error {
 	id, ok := paramID(c, "piece")
 	if !ok {
 		return fault.ErrNotFound
 	}
-	r, err := a.assignMailFile(c.Request.Context(), adScope(c), id, c.PostForm("uai"), c.PostForm("element"))
+	r, err := a.AssignMailFile(c.Request.Context(), adScope(c), id, c.PostForm("uai"), c.PostForm("element"))
 	if err != nil {
 		return err
 	}
