@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -58,7 +57,7 @@ func (a *Handler) createBankImport(c *gin.Context) error {
 	}
 	p := &bankImportPage{Head: newBankHead(co, "import", "Importer un relevé bancaire"), CSRF: csrfToken(c),
 		FileName: c.PostForm("nom"), Closing: strings.TrimSpace(c.PostForm("solde"))}
-	data, err := uploadedStatement(c, p)
+	data, err := readPreviewedFile(c, service.MaxBankFile, "Choisissez le fichier du relevé (OFX ou CSV) exporté depuis le site de la banque.", &p.FileName)
 	if err != nil {
 		return a.bankImportFailed(c, p, err)
 	}
@@ -159,36 +158,6 @@ func formMapping(c *gin.Context) (bank.Mapping, bool) {
 	}
 	return bank.Mapping{Date: col("col_date"), Label: col("col_libelle"), Debit: col("col_debit"), Credit: col("col_credit"),
 		Amount: col("col_montant"), HeaderRow: col("entete")}, true
-}
-
-// uploadedStatement returns the file sent (first step) or carried by the
-// preview form (second step).
-func uploadedStatement(c *gin.Context, p *bankImportPage) ([]byte, error) {
-	if s := c.PostForm("contenu"); s != "" {
-		data, err := base64.StdEncoding.DecodeString(s)
-		if err != nil || len(data) > service.MaxBankFile {
-			return nil, fault.Invalidf("Le fichier prévisualisé n'a pas pu être relu : envoyez-le de nouveau.")
-		}
-		return data, nil
-	}
-	fh, err := c.FormFile("fichier")
-	if err != nil {
-		return nil, fault.Invalidf("Choisissez le fichier du relevé (OFX ou CSV) exporté depuis le site de la banque.")
-	}
-	if fh.Size > service.MaxBankFile {
-		return nil, fault.Invalidf("Le fichier est trop volumineux (5 Mo au plus).")
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, fmt.Errorf("bank upload: %w", err)
-	}
-	defer f.Close()
-	p.FileName = FileName(fh.Filename)
-	data, err := io.ReadAll(io.LimitReader(f, service.MaxBankFile+1))
-	if err != nil {
-		return nil, fmt.Errorf("bank upload: %w", err)
-	}
-	return data, nil
 }
 
 // bankMessages splits a statement's problems into one message per line.

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 
@@ -62,7 +61,7 @@ func (a *Handler) createImport(c *gin.Context) error {
 	}
 	ctx := c.Request.Context()
 	p := &importPage{Frame: newFrame(co, b.Exercice, "import", "Importer un cahier"), FileName: c.PostForm("nom")}
-	data, err := uploadedBook(c, p)
+	data, err := readPreviewedFile(c, service.MaxBookFile, "Choisissez le fichier CSV du cahier à importer.", &p.FileName)
 	var ops []ledger.Operation
 	if err == nil {
 		ops, err = service.ParseBookFile(data, b)
@@ -89,36 +88,6 @@ func (a *Handler) createImport(c *gin.Context) error {
 	}
 	a.render.HTML(c, http.StatusOK, "book_import", a.page(c, p.Frame.Title, p))
 	return nil
-}
-
-// uploadedBook returns the file sent (step 1) or carried by the preview
-// form (step 2).
-func uploadedBook(c *gin.Context, p *importPage) ([]byte, error) {
-	if s := c.PostForm("contenu"); s != "" {
-		data, err := base64.StdEncoding.DecodeString(s)
-		if err != nil || len(data) > service.MaxBookFile {
-			return nil, fault.Invalidf("Le fichier prévisualisé n'a pas pu être relu : envoyez-le de nouveau.")
-		}
-		return data, nil
-	}
-	fh, err := c.FormFile("fichier")
-	if err != nil {
-		return nil, fault.Invalidf("Choisissez le fichier CSV du cahier à importer.")
-	}
-	if fh.Size > service.MaxBookFile {
-		return nil, fault.Invalidf("Le fichier est trop volumineux (5 Mo au plus).")
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, fmt.Errorf("import upload: %w", err)
-	}
-	defer f.Close()
-	p.FileName = fh.Filename
-	data, err := io.ReadAll(io.LimitReader(f, service.MaxBookFile+1))
-	if err != nil {
-		return nil, fmt.Errorf("import upload: %w", err)
-	}
-	return data, nil
 }
 
 func (a *Handler) exportBookCSV(c *gin.Context) error { return a.exportBook(c, "csv") }

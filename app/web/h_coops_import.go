@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
-	"io"
 	"net/http"
 	"strings"
 
@@ -65,7 +64,7 @@ func (a *Handler) createCoopsImport(c *gin.Context) error {
 		return nil
 	}
 	p.Exercice = lex.String()
-	raw, err := a.coopsFile(c, p)
+	raw, err := readPreviewedFile(c, maxCoopsFile, "Choisissez le fichier CSV des coopératives.", &p.FileName)
 	if err != nil {
 		if msg, ok := fault.Message(err); ok {
 			a.importFailed(c, p, []string{msg})
@@ -120,31 +119,6 @@ func (a *Handler) createCoopsImport(c *gin.Context) error {
 	}
 	a.render.HTML(c, http.StatusOK, "staff_coops_import", a.page(c, "Coopératives importées", p))
 	return nil
-}
-
-// coopsFile reads the file: uploaded, or carried by the confirmation.
-func (a *Handler) coopsFile(c *gin.Context, p *coopsImportPage) ([]byte, error) {
-	if content := c.PostForm("contenu"); content != "" {
-		raw, err := base64.StdEncoding.DecodeString(content)
-		if err != nil || len(raw) > maxCoopsFile {
-			return nil, fault.Invalidf("Le fichier à confirmer est illisible : envoyez-le de nouveau.")
-		}
-		return raw, nil
-	}
-	fh, err := c.FormFile("fichier")
-	if err != nil {
-		return nil, fault.Invalidf("Choisissez le fichier CSV des coopératives.")
-	}
-	if fh.Size > maxCoopsFile {
-		return nil, fault.Invalidf("Le fichier est trop volumineux (5 Mo au plus).")
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	p.FileName = FileName(fh.Filename)
-	return io.ReadAll(io.LimitReader(f, maxCoopsFile))
 }
 
 // importFailed shows every problem of the file; nothing was written.

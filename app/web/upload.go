@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -133,4 +134,46 @@ func FileName(s string) string {
 		s = s[:120]
 	}
 	return strings.ToValidUTF8(s, "")
+}
+
+// readPreviewedFile returns the file of a two-step import (upload, preview,
+// confirmation): the one uploaded in the form's "fichier" field (first
+// step: *name becomes its cleaned file name), or the copy the preview form
+// carries base64 in "contenu" (second step: *name, read by the caller from
+// the form, is kept). A file of more than
+// max bytes, a missing file (the message missing) and an unreadable copy
+// are French user errors; nothing is read past max+1 bytes.
+func readPreviewedFile(c *gin.Context, max int64, missing string, name *string) ([]byte, error) {
+	tooLarge := fault.Invalidf("Le fichier est trop volumineux (%s au plus).", docstore.HumanSize(max))
+	if s := c.PostForm("contenu"); s != "" {
+		if int64(base64.StdEncoding.DecodedLen(len(s))) > max+2 { // base64 pads to 3 bytes
+			return nil, tooLarge
+		}
+		data, err := base64.StdEncoding.DecodeString(s)
+		if err != nil || int64(len(data)) > max {
+			return nil, fault.Invalidf("Le fichier prévisualisé n'a pas pu être relu : envoyez-le de nouveau.")
+		}
+		return data, nil
+	}
+	fh, err := c.FormFile("fichier")
+	if err != nil {
+		return nil, fault.Invalidf("%s", missing)
+	}
+	if fh.Size > max {
+		return nil, tooLarge
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, fmt.Errorf("read upload: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("read upload: %w", err)
+	}
+	if int64(len(data)) > max {
+		return nil, tooLarge
+	}
+	*name = FileName(fh.Filename)
+	return data, nil
 }
