@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -163,8 +164,18 @@ func TestAssistModeShowsTheCoopReadOnly(t *testing.T) {
 		path := base + w.fill(t, sub)
 		res := staff.get(path)
 		views++
+		b := body(t, res)
 		if res.StatusCode >= 500 || (must200[sub] && res.StatusCode != http.StatusOK) {
-			t.Errorf("GET %s: %d %.300s", path, res.StatusCode, body(t, res))
+			t.Errorf("GET %s: %d %.300s", path, res.StatusCode, b)
+		}
+		// Every link, form and htmx request of the page stays in assist.
+		if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+			if m := mandataireLink.FindString(b); m != "" {
+				t.Errorf("GET %s: a link leaves assist mode: %s", path, m)
+			}
+		}
+		if loc := res.Header.Get("Location"); loc != "" && !strings.HasPrefix(loc, base) {
+			t.Errorf("GET %s: redirect out of assist mode to %s", path, loc)
 		}
 	}
 	if views < 25 {
@@ -220,6 +231,10 @@ func TestAssistModeShowsTheCoopReadOnly(t *testing.T) {
 		t.Errorf("mandataire on the assist route: %d", res.StatusCode)
 	}
 }
+
+// mandataireLink is an address of the mandataire's own space in a page
+// (an attribute value or a URL in text starting with /coop).
+var mandataireLink = regexp.MustCompile(`(?:href|action|hx-get|hx-post|hx-target|src|value)="/coop[/?#"][^"]*"|'/coop[/?#']`)
 
 // fill puts coop A's objects in a route's parameters.
 func (w *assistWorld) fill(t *testing.T, path string) string {

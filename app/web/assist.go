@@ -1,9 +1,8 @@
 package web
 
 import (
-	"bytes"
 	"net/http"
-	"regexp"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -19,8 +18,9 @@ import (
 // the coop's scope made read-only (store.CoopScope.AsReadOnly: every write
 // of the store fails with fault.ErrReadOnly), and the page carries the
 // assist banner. Any other method is refused before reaching a handler.
-// Every access is written to the audit log. The mandataire's pages link to
-// /coop/…: the links of an assist page are rewritten to stay in assist.
+// Every access is written to the audit log. The mandataire's pages build
+// every link, form action and redirect from the request's coopSpace, which
+// is the assist address here: a staff member stays in assist mode.
 
 const ctxAssist = "assist"
 
@@ -41,8 +41,8 @@ func (a *Handler) mountAssist(g *gin.RouterGroup, routes gin.RoutesInfo) {
 }
 
 // requireAssist resolves the coop through the staff's AD (another AD's
-// coop is a 404), hands the handlers its read-only scope, logs the access
-// and rewrites the page's links.
+// coop is a 404), hands the handlers its read-only scope and logs the
+// access; the pages then build their links from spaceOf(c).
 func (a *Handler) requireAssist(c *gin.Context) {
 	cs, err := a.staffCoop(c)
 	if err != nil {
@@ -62,17 +62,7 @@ func (a *Handler) requireAssist(c *gin.Context) {
 	}
 	c.Set(ctxCoop, cs.AsReadOnly())
 	c.Set(ctxAssist, id)
-	w := &assistWriter{ResponseWriter: c.Writer, prefix: assistBase(id), status: http.StatusOK}
-	c.Writer = w
-	defer func() {
-		// On a panic, the recovery (base) answers on the real writer.
-		c.Writer = w.ResponseWriter
-		if p := recover(); p != nil {
-			panic(p)
-		}
-	}()
 	c.Next()
-	w.finish()
 }
 
 // refuseAssistWrite refuses every write attempted in assist mode.
@@ -93,76 +83,45 @@ func assistCoop(c *gin.Context) (int64, bool) {
 	return id, ok
 }
 
-// coopLink finds the mandataire's links in a page: "/coop" right after a
-// quote and followed by the end of the path, a slash, a query or an anchor.
-var coopLink = regexp.MustCompile(`(["'])/coop(["/?#])`)
+// coopSpace is the address of the coop space a request is in: "/coop" for
+// the mandataire, /ad/coops/ID/assistance for a staff member helping the
+// coop in assist mode. The mandataire's handlers, views and templates build
+// every address of the space from it ({{$.Space}}/banque in a page,
+// .Space in a partial's data).
+type coopSpace string
 
-// assistWriter holds an HTML response to rewrite its links, and the
-// redirects' targets; other responses (documents, exports) pass through.
-type assistWriter struct {
-	gin.ResponseWriter
-	prefix      string
-	status      int
-	buf         bytes.Buffer
-	decided     bool
-	passthrough bool
+// mandataireSpace is the mandataire's own space.
+const mandataireSpace coopSpace = "/coop"
+
+// spaceOf is the coop space of the request.
+func spaceOf(c *gin.Context) coopSpace {
+	if id, ok := assistCoop(c); ok {
+		return coopSpace(assistBase(id))
+	}
+	return mandataireSpace
 }
 
-func (w *assistWriter) rewrite(s string) string {
-	return coopLink.ReplaceAllString(s, "${1}"+w.prefix+"${2}")
+// To is the address of path (starting with "/", or "") in the space.
+func (s coopSpace) To(path string) string { return string(s) + path }
+
+// book is the address of an exercice's book page, or of one of its
+// sub-pages (sub: "caisse", "regies"…).
+func (s coopSpace) book(exercice, sub string) string {
+	u := s.To("/cahier/" + url.PathEscape(exercice))
+	if sub != "" {
+		u += "/" + sub
+	}
+	return u
 }
 
-func (w *assistWriter) WriteHeader(code int) {
-	if code > 0 && !w.decided {
-		w.status = code
+// crf is the address of an exercice's CRF page or of one of its sub-pages.
+func (s coopSpace) crf(exercice, sub string) string {
+	u := s.To("/crf/" + url.PathEscape(exercice))
+	if sub != "" {
+		u += "/" + sub
 	}
+	return u
 }
 
-func (w *assistWriter) WriteHeaderNow() {}
-
-func (w *assistWriter) Status() int { return w.status }
-
-func (w *assistWriter) Written() bool { return w.decided }
-
-func (w *assistWriter) Write(b []byte) (int, error) {
-	w.decide()
-	if w.passthrough {
-		return w.ResponseWriter.Write(b)
-	}
-	return w.buf.Write(b)
-}
-
-func (w *assistWriter) WriteString(s string) (int, error) { return w.Write([]byte(s)) }
-
-// decide rewrites the redirect headers and chooses, from the content type,
-// whether the body is held for rewriting.
-func (w *assistWriter) decide() {
-	if w.decided {
-		return
-	}
-	w.decided = true
-	h := w.Header()
-	for _, k := range []string{"Location", "HX-Redirect"} {
-		if v := h.Get(k); strings.HasPrefix(v, "/coop") {
-			h.Set(k, strings.TrimSuffix(w.rewrite(`"` + v + `"`)[1:], `"`))
-		}
-	}
-	w.passthrough = !strings.HasPrefix(h.Get("Content-Type"), "text/html")
-	if w.passthrough {
-		w.ResponseWriter.WriteHeader(w.status)
-	}
-}
-
-// finish writes the held response, its links rewritten.
-func (w *assistWriter) finish() {
-	w.decide()
-	if w.passthrough {
-		return
-	}
-	body := w.rewrite(w.buf.String())
-	if w.Header().Get("Content-Length") != "" {
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	}
-	w.ResponseWriter.WriteHeader(w.status)
-	_, _ = w.ResponseWriter.WriteString(body)
-}
+// cra is the address of an exercice's CRA.
+func (s coopSpace) cra(exercice string) string { return s.To("/cra/" + url.PathEscape(exercice)) }

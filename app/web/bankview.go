@@ -17,18 +17,19 @@ import (
 // bankHead is the common head of the bank pages: the coop and the
 // sub-navigation.
 type bankHead struct {
+	Space   coopSpace
 	Title   string
 	Coop    *store.Coop
 	Current string
 	Links   []bookLink
 }
 
-func newBankHead(co *store.Coop, current, title string) bankHead {
-	return bankHead{Title: title, Coop: co, Current: current, Links: []bookLink{
-		{"releves", "/coop/banque", "Relevés"},
-		{"import", "/coop/banque/import", "Importer un relevé"},
-		{"pointage", "/coop/banque/pointage", "Pointage"},
-		{"rapprochement", "/coop/banque/rapprochement", "État de rapprochement"},
+func newBankHead(s coopSpace, co *store.Coop, current, title string) bankHead {
+	return bankHead{Space: s, Title: title, Coop: co, Current: current, Links: []bookLink{
+		{"releves", s.To("/banque"), "Relevés"},
+		{"import", s.To("/banque/import"), "Importer un relevé"},
+		{"pointage", s.To("/banque/pointage"), "Pointage"},
+		{"rapprochement", s.To("/banque/rapprochement"), "État de rapprochement"},
 	}}
 }
 
@@ -53,6 +54,7 @@ type lineSuggest struct {
 
 // bankLineView is one row of a list of bank lines (partial bank_line).
 type bankLineView struct {
+	Space        coopSpace
 	CSRF         string
 	Back         string // where a plain form post returns
 	Line         store.BankLine
@@ -87,7 +89,7 @@ func (v bankLineView) StatusLabel() string {
 
 // bankLineViews builds the rows of lines with the operations they name,
 // the chart for the suggestions and the state of the exercices.
-func bankLineViews(ctx context.Context, cs *store.CoopScope, csrf, back string, lines []store.BankLine) ([]bankLineView, error) {
+func bankLineViews(ctx context.Context, sp coopSpace, cs *store.CoopScope, csrf, back string, lines []store.BankLine) ([]bankLineView, error) {
 	var ids []int64
 	for _, l := range lines {
 		ids = append(ids, l.OperationIDs()...)
@@ -130,7 +132,7 @@ func bankLineViews(ctx context.Context, cs *store.CoopScope, csrf, back string, 
 	}
 	out := make([]bankLineView, len(lines))
 	for i, l := range lines {
-		v := bankLineView{CSRF: csrf, Back: back, Line: l, ReadOnly: cs.ReadOnly()}
+		v := bankLineView{Space: sp, CSRF: csrf, Back: back, Line: l, ReadOnly: cs.ReadOnly()}
 		switch l.Status {
 		case store.BankTicked:
 			v.Ops = refs(l.OperationIDs())
@@ -141,7 +143,7 @@ func bankLineViews(ctx context.Context, cs *store.CoopScope, csrf, back string, 
 				v.Alternatives = append(v.Alternatives, refs(alt))
 			}
 		default:
-			v.Suggest = newLineSuggest(l.Line, chart, open[ledger.ExerciceFor(l.Date).String()])
+			v.Suggest = newLineSuggest(sp, l.Line, chart, open[ledger.ExerciceFor(l.Date).String()])
 		}
 		out[i] = v
 	}
@@ -151,7 +153,7 @@ func bankLineViews(ctx context.Context, cs *store.CoopScope, csrf, back string, 
 // newLineSuggest pre-fills the operation of an unmatched line: the
 // accounts of its side (charges for a debit, produits for a credit) and
 // the cash box, the suggested one selected.
-func newLineSuggest(l bank.Line, chart ledger.Chart, open bool) *lineSuggest {
+func newLineSuggest(sp coopSpace, l bank.Line, chart ledger.Chart, open bool) *lineSuggest {
 	s := bank.SuggestOperation(l)
 	ls := &lineSuggest{Libelle: s.Libelle, Account: s.Account, Closed: !open}
 	charges, products := chart.Split()
@@ -172,7 +174,7 @@ func newLineSuggest(l bank.Line, chart ledger.Chart, open bool) *lineSuggest {
 		kind = ledger.Recette
 	}
 	q := url.Values{"saisie": {string(kind)}, "montant": {s.Amount.Plain()}, "libelle": {s.Libelle}, "de": {string(ledger.Banque)}}
-	ls.BookURL = bookURL(ledger.ExerciceFor(l.Date).String(), "") + "?" + q.Encode() + "#entry-section"
+	ls.BookURL = sp.book(ledger.ExerciceFor(l.Date).String(), "") + "?" + q.Encode() + "#entry-section"
 	return ls
 }
 
@@ -227,9 +229,11 @@ func defaultRapprochementDate(exs []store.Exercice, now time.Time) time.Time {
 	return ledger.ExerciceFor(now).Fin()
 }
 
-// safeBack keeps a "retour" address only when it is one of the bank pages.
-func safeBack(s, fallback string) string {
-	if strings.HasPrefix(s, "/coop/banque") && !strings.ContainsAny(s, "\\\r\n") && !strings.HasPrefix(s, "//") {
+// safeBack keeps a "retour" address only when it is one of the bank pages
+// of the space; else fallback, a bank page of the space ("/banque…").
+func safeBack(sp coopSpace, s, fallback string) string {
+	fallback = sp.To(fallback)
+	if strings.HasPrefix(s, sp.To("/banque")) && !strings.ContainsAny(s, "\\\r\n") && !strings.HasPrefix(s, "//") {
 		return s
 	}
 	return fallback

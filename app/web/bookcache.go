@@ -87,7 +87,7 @@ func (v *viewCache) put(key string, html bookList) {
 }
 
 // viewKey names one rendering of a book list.
-func viewKey(b *store.Book, q bookQuery) string {
+func viewKey(s coopSpace, b *store.Book, q bookQuery) string {
 	h := fnv.New64a()
 	for _, c := range b.Chart.Codes() {
 		fmt.Fprintf(h, "%s=%s;", c, b.Chart[c])
@@ -96,23 +96,23 @@ func viewKey(b *store.Book, q bookQuery) string {
 		fmt.Fprintf(h, "%s=%s;", r.ID, r.Label)
 	}
 	e := b.Exercice
-	return fmt.Sprintf("%d/%d/%d/%d/%s/%x/%s/%d/%t", e.ID, e.BookRev, e.OpeningBank, e.OpeningCash, e.State, h.Sum64(),
+	return fmt.Sprintf("%s/%d/%d/%d/%d/%s/%x/%s/%d/%t", s, e.ID, e.BookRev, e.OpeningBank, e.OpeningCash, e.State, h.Sum64(),
 		q.values(0).Encode(), q.Page, q.All)
 }
 
 // bookListHTML renders the list part of a book page, or takes it from the
 // cache. A list highlighting a new row or swapped out of band is rendered
 // fresh.
-func (a *Handler) bookListHTML(b *store.Book, q bookQuery, newID int64, oob bool) (bookList, error) {
+func (a *Handler) bookListHTML(s coopSpace, b *store.Book, q bookQuery, newID int64, oob bool) (bookList, error) {
 	cacheable := newID == 0 && !oob
 	key := ""
 	if cacheable {
-		key = viewKey(b, q)
+		key = viewKey(s, b, q)
 		if h, ok := a.bookViews.get(key); ok {
 			return h, nil
 		}
 	}
-	v := buildBookView(b, ledger.NewBook(store.OpeningBalances(b.Exercice), b.Ops).Entries(), q, newID)
+	v := buildBookView(s, b, ledger.NewBook(store.OpeningBalances(b.Exercice), b.Ops).Entries(), q, newID)
 	v.OOB = oob
 	var buf bytes.Buffer
 	if err := a.render.partials.ExecuteTemplate(&buf, "book_view", v); err != nil {

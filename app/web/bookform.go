@@ -28,6 +28,7 @@ const minFormLines = 3
 // entryForm is the entry form of the book: what was typed, so that it is
 // shown again after an error, and the choices offered.
 type entryForm struct {
+	Space    coopSpace
 	CSRF     string
 	Action   string // where the form posts
 	Exercice string
@@ -118,10 +119,10 @@ func newIdemKey() string {
 
 // newEntryForm prepares an empty form for exercice, with the choices of
 // the coop's book and the suggested pièce and cheque numbers.
-func newEntryForm(csrf string, b *store.Book) *entryForm {
-	f := &entryForm{CSRF: csrf, Exercice: b.Exercice.Name, Idem: newIdemKey(), Kind: string(ledger.Depense),
+func newEntryForm(s coopSpace, csrf string, b *store.Book) *entryForm {
+	f := &entryForm{Space: s, CSRF: csrf, Exercice: b.Exercice.Name, Idem: newIdemKey(), Kind: string(ledger.Depense),
 		Treasury: string(ledger.Banque), Mode: string(ledger.Cheque), Field: map[string]string{}}
-	f.Action = "/coop/cahier/" + url.PathEscape(b.Exercice.Name) + "/operations"
+	f.Action = s.book(b.Exercice.Name, "operations")
 	f.choices(b)
 	f.Piece = ledger.NextPiece(service.Pieces(b.Ops), ledger.Kind(f.Kind))
 	f.Cheque = ledger.NextCheque(cheques(b.Ops))
@@ -130,10 +131,10 @@ func newEntryForm(csrf string, b *store.Book) *entryForm {
 }
 
 // editForm prepares the form to edit an existing operation.
-func editForm(csrf string, b *store.Book, rec *store.OperationRecord) *entryForm {
-	f := newEntryForm(csrf, b)
+func editForm(s coopSpace, csrf string, b *store.Book, rec *store.OperationRecord) *entryForm {
+	f := newEntryForm(s, csrf, b)
 	op := rec.Op
-	f.Action, f.OpID, f.Idem = fmt.Sprintf("/coop/operations/%d", op.ID), op.ID, ""
+	f.Action, f.OpID, f.Idem = s.To(fmt.Sprintf("/operations/%d", op.ID)), op.ID, ""
 	f.Kind, f.Date, f.Piece, f.Libelle = string(op.Kind), op.Date.Format("2006-01-02"), op.Piece, op.Libelle
 	f.Mode, f.Cheque, f.Treasury, f.Counterpart = string(op.Mode), op.Cheque, string(op.Treasury), string(op.Counterpart)
 	f.Amount, f.Project, f.DocumentID = op.Amount.Number(), op.Project, rec.DocumentID

@@ -24,7 +24,7 @@ type bookLink struct {
 	Key, URL, Label string
 }
 
-func newFrame(co *store.Coop, ex *store.Exercice, current, title string) bookFrame {
+func newFrame(s coopSpace, co *store.Coop, ex *store.Exercice, current, title string) bookFrame {
 	f := bookFrame{Title: title, Coop: co, Exercice: ex, Closed: ex.State == store.ExerciceClosed, Current: current}
 	if lex, err := ledger.ParseExercice(ex.Name); err == nil {
 		f.Debut, f.Fin = lex.Debut().Format("02/01/2006"), lex.Fin().Format("02/01/2006")
@@ -33,10 +33,10 @@ func newFrame(co *store.Coop, ex *store.Exercice, current, title string) bookFra
 		{"subventions", "subventions", "Subventions"}, {"inventaire", "inventaire", "Inventaire"},
 		{"projets", "projets", "Projets"}, {"regies", "regies", "Régies d'avance"}, {"import", "import", "Importer"},
 		{"cloture", "cloture", "Clôture"}} {
-		l.URL = bookURL(ex.Name, l.URL)
+		l.URL = s.book(ex.Name, l.URL)
 		f.Links = append(f.Links, l)
 	}
-	f.Links = append(f.Links, bookLink{"crf", crfURL(ex.Name, ""), "Compte-rendu financier"}) // — closing link —
+	f.Links = append(f.Links, bookLink{"crf", s.crf(ex.Name, ""), "Compte-rendu financier"}) // — closing link —
 	return f
 }
 
@@ -52,7 +52,7 @@ func (a *Handler) frame(c *gin.Context, current, title string) (*store.CoopScope
 	if err != nil {
 		return nil, bookFrame{}, err
 	}
-	return cs, newFrame(co, ex, current, title), nil
+	return cs, newFrame(spaceOf(c), co, ex, current, title), nil
 }
 
 // loadBook loads the book of the :ex exercice of the mandataire's coop and

@@ -76,7 +76,7 @@ func (q bookQuery) filter() ledger.Filter {
 // bookView is the list part of the book page: filters, totals of the
 // filtered rows, one page of rows with running balances.
 type bookView struct {
-	Base     string // "/coop/cahier/2025-2026"
+	Base     string // the book's page: "/coop/cahier/2025-2026"
 	Query    bookQuery
 	Encoded  string // the view as a query string, for forms that refresh it
 	Rows     []bookRow
@@ -100,6 +100,7 @@ type bookView struct {
 // once here so that the row template stays a list of fields (the book
 // page renders a hundred of them).
 type bookRow struct {
+	Space     coopSpace // the links of the row
 	Op        *ledger.Operation
 	ID        int64
 	Date      string
@@ -141,8 +142,8 @@ func summarize(b *store.Book, closing ledger.Balances) balanceSummary {
 
 // buildBookView computes the running balances of the whole book once,
 // keeps the rows that pass the filters and cuts the requested page.
-func buildBookView(b *store.Book, entries []ledger.Entry, q bookQuery, newID int64) *bookView {
-	base := "/coop/cahier/" + url.PathEscape(b.Exercice.Name)
+func buildBookView(s coopSpace, b *store.Book, entries []ledger.Entry, q bookQuery, newID int64) *bookView {
+	base := s.book(b.Exercice.Name, "")
 	v := &bookView{Base: base, Query: q, Encoded: q.values(0).Encode(), NewID: newID,
 		Closed: b.Exercice.State == store.ExerciceClosed, Projects: ledger.ComputeTotals(b.Ops).Projects()}
 	f := q.filter()
@@ -166,7 +167,7 @@ func buildBookView(b *store.Book, entries []ledger.Entry, q bookQuery, newID int
 	}
 	v.Rows = make([]bookRow, 0, to-from)
 	for _, i := range kept[from:to] {
-		v.Rows = append(v.Rows, newBookRow(entries[i], b, newID))
+		v.Rows = append(v.Rows, newBookRow(s, entries[i], b, newID))
 	}
 	link := func(page int) string { return base + "?" + q.values(page).Encode() }
 	v.PrevURL, v.NextURL = pageLinks(v.Page, v.Pages, link)
@@ -177,9 +178,9 @@ func buildBookView(b *store.Book, entries []ledger.Entry, q bookQuery, newID int
 	return v
 }
 
-func newBookRow(e ledger.Entry, b *store.Book, newID int64) bookRow {
+func newBookRow(s coopSpace, e ledger.Entry, b *store.Book, newID int64) bookRow {
 	op := e.Op
-	r := bookRow{Op: op, ID: op.ID, Date: op.Date.Format("02/01/2006"), Banque: e.Banque.String(), BanqueNeg: e.Banque < 0,
+	r := bookRow{Space: s, Op: op, ID: op.ID, Date: op.Date.Format("02/01/2006"), Banque: e.Banque.String(), BanqueNeg: e.Banque < 0,
 		Caisse: e.Caisse.String(), Document: b.Documents[op.ID], New: op.ID == newID}
 	switch op.Kind {
 	case ledger.Recette:

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"time"
 
 	"retkoop/app/docstore"
@@ -80,18 +81,19 @@ type historyView struct {
 	DocURL  string
 }
 
-// stepURLs are the pages where the mandataire completes each step (the
-// closing feature serves them).
+// stepURLs are the pages of the coop space where the mandataire completes
+// each step (the closing feature serves them).
 var stepURLs = map[workflow.ItemKey]string{
-	workflow.Cloture:     "/coop/cahier/%s/cloture",
-	workflow.CRA:         "/coop/cra/%s",
-	workflow.CRF:         "/coop/crf/%s",
-	workflow.Subventions: "/coop/crf/%s", // validated with the CRF
+	workflow.Cloture:     "/cahier/%s/cloture",
+	workflow.CRA:         "/cra/%s",
+	workflow.CRF:         "/crf/%s",
+	workflow.Subventions: "/crf/%s", // validated with the CRF
 }
 
 // loadDossier builds the view of the coop's dossier of exercice. docBase
-// is the URL prefix of the coop's documents for the viewer.
-func (a *Handler) loadDossier(ctx context.Context, cs *store.CoopScope, exercice, base, docBase string, staff bool) (*dossierView, error) {
+// is the URL prefix of the coop's documents for the viewer; the steps link
+// to their pages in space (for the mandataire's view).
+func (a *Handler) loadDossier(ctx context.Context, space coopSpace, cs *store.CoopScope, exercice, base, docBase string, staff bool) (*dossierView, error) {
 	row, d, err := cs.Dossier(ctx, exercice)
 	if err != nil {
 		return nil, err
@@ -138,7 +140,7 @@ func (a *Handler) loadDossier(ctx context.Context, cs *store.CoopScope, exercice
 			CanAccept:  staff && allowed(workflow.ItemAccepted{Stamp: probe, Item: it.Key}),
 			CanCorrect: staff && allowed(workflow.CorrectionRequested{Stamp: probe, Item: it.Key, Reason: "?"})}
 		if u, ok := stepURLs[it.Key]; ok && !staff {
-			iv.StepURL = fmt.Sprintf(u, exercice)
+			iv.StepURL = space.To(fmt.Sprintf(u, url.PathEscape(exercice)))
 		}
 		for _, doc := range it.Documents {
 			iv.Documents = append(iv.Documents, newDocView(doc, byID[doc.ID], docBase))

@@ -38,7 +38,7 @@ func (a *Handler) showBank(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p := &bankPage{Head: newBankHead(co, "releves", "Banque : relevés et pointage"), CSRF: csrfToken(c), ReadOnly: cs.ReadOnly()}
+	p := &bankPage{Head: newBankHead(spaceOf(c), co, "releves", "Banque : relevés et pointage"), CSRF: csrfToken(c), ReadOnly: cs.ReadOnly()}
 	if c.Query("relance") == "1" {
 		p.Notice = fmt.Sprintf("Rapprochement relancé : %d ligne(s) pointée(s) automatiquement, %d à confirmer.",
 			atoiOr0(c.Query("auto")), atoiOr0(c.Query("proposees")))
@@ -58,7 +58,7 @@ func (a *Handler) showBank(c *gin.Context) error {
 			todo = append(todo, l)
 		}
 	}
-	if p.Todo, err = bankLineViews(ctx, cs, p.CSRF, "/coop/banque", todo); err != nil {
+	if p.Todo, err = bankLineViews(ctx, spaceOf(c), cs, p.CSRF, spaceOf(c).To("/banque"), todo); err != nil {
 		return err
 	}
 	exs, err := cs.Exercices(ctx)
@@ -119,7 +119,7 @@ func (a *Handler) renderStatement(c *gin.Context, status int, errMsg string) err
 	if err != nil {
 		return err
 	}
-	p := &statementPage{Head: newBankHead(co, "releves", "Relevé du "+st.Start.Format("02/01/2006")+" au "+st.End.Format("02/01/2006")),
+	p := &statementPage{Head: newBankHead(spaceOf(c), co, "releves", "Relevé du "+st.Start.Format("02/01/2006")+" au "+st.End.Format("02/01/2006")),
 		CSRF: csrfToken(c), Statement: st, Filter: c.Query("statut"), Notice: importNotice(c.Request.URL.Query()),
 		Error: errMsg, Closing: c.PostForm("solde"), ReadOnly: cs.ReadOnly()}
 	statuses, ok := lineFilters[p.Filter]
@@ -141,7 +141,7 @@ func (a *Handler) renderStatement(c *gin.Context, status int, errMsg string) err
 	if p.Filter != "" {
 		back += "?statut=" + p.Filter
 	}
-	if p.Lines, err = bankLineViews(ctx, cs, p.CSRF, back, kept); err != nil {
+	if p.Lines, err = bankLineViews(ctx, spaceOf(c), cs, p.CSRF, back, kept); err != nil {
 		return err
 	}
 	if st.Opening != nil && st.Closing != nil {
@@ -190,7 +190,7 @@ func (a *Handler) updateStatementClosing(c *gin.Context) error {
 	if err := cs.SetStatementClosing(ctx, id, m); err != nil {
 		return err
 	}
-	a.redirect(c, fmt.Sprintf("/coop/banque/releves/%d", id))
+	a.redirect(c, spaceOf(c).To(fmt.Sprintf("/banque/releves/%d", id)))
 	return nil
 }
 
@@ -201,6 +201,6 @@ func (a *Handler) createBankRematch(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	a.redirect(c, fmt.Sprintf("/coop/banque?relance=1&auto=%d&proposees=%d", auto, proposed))
+	a.redirect(c, spaceOf(c).To(fmt.Sprintf("/banque?relance=1&auto=%d&proposees=%d", auto, proposed)))
 	return nil
 }

@@ -40,7 +40,7 @@ func (a *Handler) showBankImport(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p := &bankImportPage{Head: newBankHead(co, "import", "Importer un relevé bancaire"), CSRF: csrfToken(c), ReadOnly: cs.ReadOnly()}
+	p := &bankImportPage{Head: newBankHead(spaceOf(c), co, "import", "Importer un relevé bancaire"), CSRF: csrfToken(c), ReadOnly: cs.ReadOnly()}
 	a.render.HTML(c, http.StatusOK, "bank_import", a.page(c, p.Head.Title, p))
 	return nil
 }
@@ -55,7 +55,7 @@ func (a *Handler) createBankImport(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p := &bankImportPage{Head: newBankHead(co, "import", "Importer un relevé bancaire"), CSRF: csrfToken(c),
+	p := &bankImportPage{Head: newBankHead(spaceOf(c), co, "import", "Importer un relevé bancaire"), CSRF: csrfToken(c),
 		FileName: c.PostForm("nom"), Closing: strings.TrimSpace(c.PostForm("solde"))}
 	data, err := readPreviewedFile(c, service.MaxBankFile, "Choisissez le fichier du relevé (OFX ou CSV) exporté depuis le site de la banque.", &p.FileName)
 	if err != nil {
@@ -88,8 +88,8 @@ func (a *Handler) createBankImport(c *gin.Context) error {
 	if err != nil {
 		return a.bankImportFailed(c, p, err)
 	}
-	a.redirect(c, fmt.Sprintf("/coop/banque/releves/%d?import=1&lignes=%d&nouvelles=%d&doublons=%d&auto=%d&proposees=%d&non=%d",
-		res.StatementID, res.Lignes, res.Nouvelles, res.Doublons, res.PointeesAuto, res.Proposees, res.NonRapprochees))
+	a.redirect(c, spaceOf(c).To(fmt.Sprintf("/banque/releves/%d?import=1&lignes=%d&nouvelles=%d&doublons=%d&auto=%d&proposees=%d&non=%d",
+		res.StatementID, res.Lignes, res.Nouvelles, res.Doublons, res.PointeesAuto, res.Proposees, res.NonRapprochees)))
 	return nil
 }
 

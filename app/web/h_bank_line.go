@@ -27,7 +27,7 @@ func (a *Handler) lineAction(c *gin.Context, notice string, act func(cs *store.C
 	if err := act(cs, id); err != nil {
 		return err
 	}
-	back := safeBack(c.PostForm("retour"), "/coop/banque")
+	back := safeBack(spaceOf(c), c.PostForm("retour"), "/banque")
 	if !isFragment(c.Request) {
 		a.redirect(c, fmt.Sprintf("%s#bank-line-%d", back, id))
 		return nil
@@ -36,7 +36,7 @@ func (a *Handler) lineAction(c *gin.Context, notice string, act func(cs *store.C
 	if err != nil {
 		return err
 	}
-	vs, err := bankLineViews(ctx, cs, csrfToken(c), back, []store.BankLine{*l})
+	vs, err := bankLineViews(ctx, spaceOf(c), cs, csrfToken(c), back, []store.BankLine{*l})
 	if err != nil {
 		return err
 	}

@@ -31,6 +31,7 @@ type pointagePage struct {
 
 // bankOpView is one operation in the pointage list (partial bank_op).
 type bankOpView struct {
+	Space    coopSpace
 	CSRF     string
 	Back     string
 	Op       store.CompteOp
@@ -41,7 +42,7 @@ type bankOpView struct {
 }
 
 func newBankOpView(c *gin.Context, cs *store.CoopScope, back string, o store.CompteOp, date time.Time) bankOpView {
-	return bankOpView{CSRF: csrfToken(c), Back: back, Op: o, Amount: o.Op.Delta(ledger.Banque), Date: date, ReadOnly: cs.ReadOnly()}
+	return bankOpView{Space: spaceOf(c), CSRF: csrfToken(c), Back: back, Op: o, Amount: o.Op.Delta(ledger.Banque), Date: date, ReadOnly: cs.ReadOnly()}
 }
 
 // showPointage lists the operations of the compte courant, not yet ticked
@@ -56,7 +57,7 @@ func (a *Handler) showPointage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p := &pointagePage{Head: newBankHead(co, "pointage", "Pointage du compte courant"), CSRF: csrfToken(c), All: c.Query("tout") == "1"}
+	p := &pointagePage{Head: newBankHead(spaceOf(c), co, "pointage", "Pointage du compte courant"), CSRF: csrfToken(c), All: c.Query("tout") == "1"}
 	for _, e := range exs {
 		p.Exercices = append(p.Exercices, e.Name)
 	}
@@ -81,7 +82,7 @@ func (a *Handler) showPointage(c *gin.Context) error {
 	if p.All {
 		q.Set("tout", "1")
 	}
-	back := "/coop/banque/pointage?" + q.Encode()
+	back := spaceOf(c).To("/banque/pointage?" + q.Encode())
 	for _, o := range ops {
 		if p.All || o.Op.Ticked == nil {
 			p.Rows = append(p.Rows, newBankOpView(c, cs, back, o, p.Date))
@@ -139,7 +140,7 @@ func (a *Handler) operationTick(c *gin.Context, tick bool) error {
 	if err := cs.TickBankOperation(ctx, id, at); err != nil {
 		return err
 	}
-	back := safeBack(c.PostForm("retour"), "/coop/banque/pointage")
+	back := safeBack(spaceOf(c), c.PostForm("retour"), "/banque/pointage")
 	if !isFragment(c.Request) {
 		a.redirect(c, fmt.Sprintf("%s#bank-op-%d", back, id))
 		return nil
@@ -193,7 +194,7 @@ func (a *Handler) showRapprochement(c *gin.Context) error {
 		}
 		date = defaultRapprochementDate(exs, a.Now())
 	}
-	p := &rapprochementPage{Head: newBankHead(co, "rapprochement", "État de rapprochement au "+date.Format("02/01/2006"))}
+	p := &rapprochementPage{Head: newBankHead(spaceOf(c), co, "rapprochement", "État de rapprochement au "+date.Format("02/01/2006"))}
 	if p.Etat, p.Covered, err = a.Rapprochement(ctx, cs, date); err != nil {
 		return err
 	}

@@ -38,18 +38,8 @@ func (a *Handler) showBookHome(c *gin.Context) error {
 			break
 		}
 	}
-	a.redirect(c, bookURL(target, ""))
+	a.redirect(c, spaceOf(c).book(target, ""))
 	return nil
-}
-
-// bookURL is the address of an exercice's book page, or of one of its
-// sub-pages.
-func bookURL(exercice, sub string) string {
-	u := "/coop/cahier/" + url.PathEscape(exercice)
-	if sub != "" {
-		u += "/" + sub
-	}
-	return u
 }
 
 func (a *Handler) showBook(c *gin.Context) error {
@@ -58,7 +48,7 @@ func (a *Handler) showBook(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	f := newEntryForm(csrfToken(c), b)
+	f := newEntryForm(spaceOf(c), csrfToken(c), b)
 	f.prefill(c.Request.URL.Query(), b)
 	newID, _ := strconv.ParseInt(c.Query("nouvelle"), 10, 64)
 	return a.renderBook(c, http.StatusOK, cs, b, f, newID)
@@ -84,13 +74,13 @@ func (a *Handler) loadBookPage(c *gin.Context, cs *store.CoopScope, b *store.Boo
 		vals, _ := url.ParseQuery(f.View)
 		q = parseBookQuery(vals)
 	}
-	list, err := a.bookListHTML(b, q, newID, oob)
+	list, err := a.bookListHTML(spaceOf(c), b, q, newID, oob)
 	if err != nil {
 		return nil, err
 	}
 	// The closing balances are a sum: the book need not be sorted for them.
 	closing := ledger.Book{Opening: store.OpeningBalances(b.Exercice), Ops: b.Ops}.Closing()
-	p := &bookPage{Frame: newFrame(co, b.Exercice, "cahier", "Cahier de comptabilité"),
+	p := &bookPage{Frame: newFrame(spaceOf(c), co, b.Exercice, "cahier", "Cahier de comptabilité"),
 		Balances: summarize(b, closing), Form: f, List: list}
 	p.Balances.OOB = oob
 	return p, nil
@@ -105,7 +95,7 @@ func (a *Handler) createOperation(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	f := newEntryForm(csrfToken(c), b)
+	f := newEntryForm(spaceOf(c), csrfToken(c), b)
 	op, err := bindEntry(c, f)
 	var docID int64
 	if err == nil {
@@ -118,13 +108,13 @@ func (a *Handler) createOperation(c *gin.Context) error {
 		return a.entryFailed(c, cs, b, f, err)
 	}
 	if !isFragment(c.Request) {
-		a.redirect(c, savedURL(b.Exercice.Name, f.View, op.ID))
+		a.redirect(c, savedURL(spaceOf(c), b.Exercice.Name, f.View, op.ID))
 		return nil
 	}
 	if b, err = cs.Book(ctx, b.Exercice.Name); err != nil {
 		return err
 	}
-	next := newEntryForm(f.CSRF, b)
+	next := newEntryForm(f.Space, f.CSRF, b)
 	next.View, next.Saved = f.View, fmt.Sprintf("Opération « %s » enregistrée.", op.Piece)
 	p, err := a.loadBookPage(c, cs, b, next, op.ID, true)
 	if err != nil {
@@ -136,10 +126,10 @@ func (a *Handler) createOperation(c *gin.Context) error {
 
 // savedURL is where a plain form post lands after a save: the same view of
 // the book, with the operation highlighted.
-func savedURL(exercice, view string, id int64) string {
+func savedURL(s coopSpace, exercice, view string, id int64) string {
 	vals, _ := url.ParseQuery(view)
 	vals.Set("nouvelle", fmt.Sprint(id))
-	return fmt.Sprintf("%s?%s#entry-%d", bookURL(exercice, ""), vals.Encode(), id)
+	return fmt.Sprintf("%s?%s#entry-%d", s.book(exercice, ""), vals.Encode(), id)
 }
 
 // entryFailed shows the form again with the messages next to the fields:
@@ -171,13 +161,13 @@ func (a *Handler) refreshEntryForm(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	f := newEntryForm(csrfToken(c), b)
+	f := newEntryForm(spaceOf(c), csrfToken(c), b)
 	if id, ok := paramIDForm(c, "operation"); ok {
 		rec, err := cs.Operation(c.Request.Context(), id)
 		if err != nil {
 			return err
 		}
-		f = editForm(f.CSRF, b, rec)
+		f = editForm(f.Space, f.CSRF, b, rec)
 	}
 	_, _ = bindEntry(c, f)
 	clear(f.Field)

@@ -90,7 +90,7 @@ func (a *Handler) createCashCount(c *gin.Context) error {
 		p := &cashPage{Frame: fr, Date: c.PostForm("date"), Rows: denomRows(typed), Errors: []string{msg}}
 		return a.renderCash(c, http.StatusUnprocessableEntity, cs, p)
 	}
-	a.redirect(c, fmt.Sprintf("%s?arrete=%d#arrete-%d", bookURL(fr.Exercice.Name, "caisse"), rec.ID, rec.ID))
+	a.redirect(c, fmt.Sprintf("%s?arrete=%d#arrete-%d", spaceOf(c).book(fr.Exercice.Name, "caisse"), rec.ID, rec.ID))
 	return nil
 }
 

@@ -77,7 +77,7 @@ func (a *Handler) createInventoryItem(c *gin.Context) error {
 		p.Errors = []string{msg}
 		return a.renderInventory(c, http.StatusUnprocessableEntity, cs, p)
 	}
-	a.redirect(c, bookURL(bf.Exercice.Name, "inventaire"))
+	a.redirect(c, spaceOf(c).book(bf.Exercice.Name, "inventaire"))
 	return nil
 }
 
@@ -102,6 +102,6 @@ func (a *Handler) updateInventoryItem(c *gin.Context) error {
 	if err := cs.UpdateInventory(c.Request.Context(), ch); err != nil {
 		return err
 	}
-	a.redirect(c, bookURL(bf.Exercice.Name, "inventaire")+"#inv-"+ch.Ref)
+	a.redirect(c, spaceOf(c).book(bf.Exercice.Name, "inventaire")+"#inv-"+ch.Ref)
 	return nil
 }

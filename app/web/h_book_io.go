@@ -60,7 +60,7 @@ func (a *Handler) createImport(c *gin.Context) error {
 		return err
 	}
 	ctx := c.Request.Context()
-	p := &importPage{Frame: newFrame(co, b.Exercice, "import", "Importer un cahier"), FileName: c.PostForm("nom")}
+	p := &importPage{Frame: newFrame(spaceOf(c), co, b.Exercice, "import", "Importer un cahier"), FileName: c.PostForm("nom")}
 	data, err := readPreviewedFile(c, service.MaxBookFile, "Choisissez le fichier CSV du cahier à importer.", &p.FileName)
 	var ops []ledger.Operation
 	if err == nil {
@@ -69,7 +69,7 @@ func (a *Handler) createImport(c *gin.Context) error {
 	if err == nil && c.PostForm("confirmer") != "" {
 		var n int
 		if n, err = cs.ImportOperations(ctx, b.Exercice.Name, ops); err == nil {
-			a.redirect(c, fmt.Sprintf("%s?importees=%d", bookURL(b.Exercice.Name, ""), n))
+			a.redirect(c, fmt.Sprintf("%s?importees=%d", spaceOf(c).book(b.Exercice.Name, ""), n))
 			return nil
 		}
 	}
@@ -84,7 +84,7 @@ func (a *Handler) createImport(c *gin.Context) error {
 	p.Content, p.Totals = base64.StdEncoding.EncodeToString(data), ledger.ComputeTotals(ops)
 	preview := &store.Book{Exercice: b.Exercice, Ops: ops, Chart: b.Chart, Regies: b.Regies, Documents: map[int64]int64{}}
 	for _, e := range ledger.NewBook(store.OpeningBalances(b.Exercice), ops).Entries() {
-		p.Preview = append(p.Preview, newBookRow(e, preview, 0))
+		p.Preview = append(p.Preview, newBookRow(spaceOf(c), e, preview, 0))
 	}
 	a.render.HTML(c, http.StatusOK, "book_import", a.page(c, p.Frame.Title, p))
 	return nil

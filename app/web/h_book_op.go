@@ -43,7 +43,7 @@ func (a *Handler) showOperation(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.renderOperation(c, http.StatusOK, coopScope(c), b, editForm(csrfToken(c), b, rec))
+	return a.renderOperation(c, http.StatusOK, coopScope(c), b, editForm(spaceOf(c), csrfToken(c), b, rec))
 }
 
 // renderOperation renders the page of one operation with its form.
@@ -52,7 +52,7 @@ func (a *Handler) renderOperation(c *gin.Context, status int, cs *store.CoopScop
 	if err != nil {
 		return err
 	}
-	fr := newFrame(co, b.Exercice, "cahier", "Opération "+f.Piece)
+	fr := newFrame(spaceOf(c), co, b.Exercice, "cahier", "Opération "+f.Piece)
 	a.render.HTML(c, status, "book_operation", a.page(c, fr.Title, &operationPage{Frame: fr, Form: f}))
 	return nil
 }
@@ -65,7 +65,7 @@ func (a *Handler) updateOperation(c *gin.Context) error {
 		return err
 	}
 	cs := coopScope(c)
-	f := editForm(csrfToken(c), b, rec)
+	f := editForm(spaceOf(c), csrfToken(c), b, rec)
 	op, err := bindEntry(c, f)
 	var docID int64
 	if err == nil {
@@ -78,7 +78,7 @@ func (a *Handler) updateOperation(c *gin.Context) error {
 	if err != nil {
 		return a.entryFailed(c, cs, b, f, err)
 	}
-	a.redirect(c, savedURL(b.Exercice.Name, f.View, op.ID))
+	a.redirect(c, savedURL(spaceOf(c), b.Exercice.Name, f.View, op.ID))
 	return nil
 }
 
@@ -90,7 +90,7 @@ func (a *Handler) deleteOperation(c *gin.Context) error {
 	if err := coopScope(c).DeleteOperation(c.Request.Context(), rec.Op.ID); err != nil {
 		return err
 	}
-	a.redirect(c, bookURL(b.Exercice.Name, "")+"?supprimee="+rec.Op.Piece)
+	a.redirect(c, spaceOf(c).book(b.Exercice.Name, "")+"?supprimee="+rec.Op.Piece)
 	return nil
 }
 

@@ -44,10 +44,10 @@ func (a *Handler) renderRegies(c *gin.Context, status int, p *regiesPage) error 
 	if err != nil {
 		return err
 	}
-	p.Frame = newFrame(co, b.Exercice, "regies", "Régies d'avance")
+	p.Frame = newFrame(spaceOf(c), co, b.Exercice, "regies", "Régies d'avance")
 	closing := ledger.NewBook(store.OpeningBalances(b.Exercice), b.Ops).Closing()
 	p.Problems = ledger.UnsettledRegies(b.Regies, closing)
-	base := bookURL(b.Exercice.Name, "")
+	base := spaceOf(c).book(b.Exercice.Name, "")
 	for _, r := range b.Regies {
 		t := string(r.Treasury())
 		row := regieRow{Regie: r, Balance: closing[r.Treasury()],
@@ -81,7 +81,7 @@ func (a *Handler) createRegie(c *gin.Context) error {
 		p.Errors = []string{msg}
 		return a.renderRegies(c, http.StatusUnprocessableEntity, p)
 	}
-	a.redirect(c, bookURL(c.Param("ex"), "regies"))
+	a.redirect(c, spaceOf(c).book(c.Param("ex"), "regies"))
 	return nil
 }
 
@@ -102,12 +102,12 @@ func (a *Handler) showProjects(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p := &projectsPage{Frame: newFrame(co, b.Exercice, "projets", "Projets et thèmes")}
+	p := &projectsPage{Frame: newFrame(spaceOf(c), co, b.Exercice, "projets", "Projets et thèmes")}
 	totals := ledger.ComputeTotals(b.Ops)
 	for _, name := range append(totals.Projects(), "") {
 		if t, ok := totals.ByProject[name]; ok {
 			p.Rows = append(p.Rows, projectRow{Name: name, Total: t,
-				BookURL: bookURL(b.Exercice.Name, "") + "?" + url.Values{"projet": {name}}.Encode()})
+				BookURL: spaceOf(c).book(b.Exercice.Name, "") + "?" + url.Values{"projet": {name}}.Encode()})
 		}
 	}
 	a.render.HTML(c, http.StatusOK, "book_projets", a.page(c, p.Frame.Title, p))

@@ -22,6 +22,7 @@ type subsidiesPage struct {
 
 // subsidyRow is one row of the tableau, also the htmx partial of a row.
 type subsidyRow struct {
+	Space    coopSpace
 	CSRF     string
 	Exercice string
 	Closed   bool
@@ -41,7 +42,7 @@ func (a *Handler) showSubsidies(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p := &subsidiesPage{Frame: newFrame(co, b.Exercice, "subventions", "Tableau des subventions")}
+	p := &subsidiesPage{Frame: newFrame(spaceOf(c), co, b.Exercice, "subventions", "Tableau des subventions")}
 	for _, r := range ledger.SubsidyOperations(b.Ops) {
 		p.Rows = append(p.Rows, newSubsidyRow(c, b, r, funders[r.Op.ID]))
 		p.Total += r.Amount
@@ -51,7 +52,7 @@ func (a *Handler) showSubsidies(c *gin.Context) error {
 }
 
 func newSubsidyRow(c *gin.Context, b *store.Book, r ledger.SubsidyOperation, funder string) subsidyRow {
-	row := subsidyRow{CSRF: csrfToken(c), Exercice: b.Exercice.Name, Closed: b.Exercice.State == store.ExerciceClosed,
+	row := subsidyRow{Space: spaceOf(c), CSRF: csrfToken(c), Exercice: b.Exercice.Name, Closed: b.Exercice.State == store.ExerciceClosed,
 		Row: r, Funder: funder}
 	for _, acc := range r.Accounts {
 		row.Labels = append(row.Labels, acc+" "+b.Chart.Label(acc))
@@ -75,7 +76,7 @@ func (a *Handler) updateSubsidy(c *gin.Context) error {
 		return err
 	}
 	if !isFragment(c.Request) {
-		a.redirect(c, bookURL(b.Exercice.Name, "subventions")+"#subvention-"+c.Param("op"))
+		a.redirect(c, spaceOf(c).book(b.Exercice.Name, "subventions")+"#subvention-"+c.Param("op"))
 		return nil
 	}
 	for _, r := range ledger.SubsidyOperations(b.Ops) {

@@ -4,13 +4,13 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"retkoop/app/fault"
 	"retkoop/app/fr"
 	"retkoop/app/ledger"
-	"retkoop/app/service"
 	"retkoop/app/store"
 )
 
@@ -48,10 +48,10 @@ func (c closingCheck) OK() bool { return len(c.Messages) == 0 }
 // the problem codes each covers and where to fix them.
 var closingFamilies = []struct {
 	label, fixLabel string
-	fix             func(exercice string) string
+	fix             func(s coopSpace, exercice string) string
 	codes           []ledger.ProblemCode
 }{
-	{"L'année est terminée", "Déclarer l'année terminée", func(string) string { return "#declaration" }, []ledger.ProblemCode{ledger.ProblemDeclaration}},
+	{"L'année est terminée", "Déclarer l'année terminée", func(coopSpace, string) string { return "#declaration" }, []ledger.ProblemCode{ledger.ProblemDeclaration}},
 	{"Toutes les opérations sont datées dans l'exercice", "Voir le cahier", bookSub(""), []ledger.ProblemCode{ledger.ProblemDates}},
 	{"Chaque opération est entièrement ventilée", "Corriger la ventilation dans le cahier", bookSub(""), []ledger.ProblemCode{ledger.ProblemVentilation}},
 	{"Les comptes s'équilibrent (trésorerie d'ouverture + recettes − dépenses = trésorerie de clôture)", "Voir le cahier", bookSub(""),
@@ -59,29 +59,40 @@ var closingFamilies = []struct {
 	{"La caisse et les régies ne sont jamais négatives", "Voir les opérations de caisse", bookSub("?tresorerie=caisse"),
 		[]ledger.ProblemCode{ledger.ProblemCaisseNeg, ledger.ProblemRegieNeg}},
 	{"Les régies d'avance sont soldées", "Solder les régies", bookSub("regies"), []ledger.ProblemCode{ledger.ProblemRegie}},
-	{"Le rapprochement bancaire au 31 août explique tout l'écart", "Faire le rapprochement bancaire", service.ClosingBankURL,
+	{"Le rapprochement bancaire au 31 août explique tout l'écart", "Faire le rapprochement bancaire", closingBankURL,
 		[]ledger.ProblemCode{ledger.ProblemRapprochement}},
 	{"Le dernier arrêté de caisse correspond au cahier", "Compter la caisse", bookSub("caisse"), []ledger.ProblemCode{ledger.ProblemArreteCaisse}},
 }
 
+// closingBankURL is the état de rapprochement at the end of the exercice,
+// where the mandataire imports the statement covering 31 August and ticks
+// the book until the gap is explained.
+func closingBankURL(s coopSpace, exercice string) string {
+	lex, err := ledger.ParseExercice(exercice)
+	if err != nil {
+		return s.To("/banque/rapprochement")
+	}
+	return s.To("/banque/rapprochement?date=" + lex.Fin().Format(time.DateOnly))
+}
+
 // bookSub links to a page of the book ("?…" adds a filter to the book).
-func bookSub(sub string) func(string) string {
-	return func(exercice string) string {
+func bookSub(sub string) func(coopSpace, string) string {
+	return func(s coopSpace, exercice string) string {
 		if len(sub) > 0 && sub[0] == '?' {
-			return bookURL(exercice, "") + sub
+			return s.book(exercice, "") + sub
 		}
-		return bookURL(exercice, sub)
+		return s.book(exercice, sub)
 	}
 }
 
 // buildChecks sorts the problems into the checklist.
-func buildChecks(exercice string, problems []ledger.Problem, early bool) []closingCheck {
+func buildChecks(sp coopSpace, exercice string, problems []ledger.Problem, early bool) []closingCheck {
 	var out []closingCheck
 	for _, f := range closingFamilies {
 		if f.codes[0] == ledger.ProblemDeclaration && !early {
 			continue
 		}
-		c := closingCheck{Label: f.label, FixLabel: f.fixLabel, FixURL: f.fix(exercice)}
+		c := closingCheck{Label: f.label, FixLabel: f.fixLabel, FixURL: f.fix(sp, exercice)}
 		for _, p := range problems {
 			for _, code := range f.codes {
 				if p.Code == code {
@@ -107,10 +118,10 @@ func (a *Handler) renderClosing(c *gin.Context, status int, declared bool, probl
 	}
 	ctx, name := c.Request.Context(), frame.Exercice.Name
 	if frame.Coop.BookMode != store.BookKept {
-		a.redirect(c, crfURL(name, ""))
+		a.redirect(c, spaceOf(c).crf(name, ""))
 		return nil
 	}
-	p := &closingPage{Frame: frame, Declared: declared, CRFURL: crfURL(name, "")}
+	p := &closingPage{Frame: frame, Declared: declared, CRFURL: spaceOf(c).crf(name, "")}
 	in, err := a.ClosingInput(ctx, cs, name)
 	if err != nil {
 		return err
@@ -132,7 +143,7 @@ func (a *Handler) renderClosing(c *gin.Context, status int, declared bool, probl
 			problems = a.ClosingProblems(in, declared)
 		}
 		p.Problems = problems
-		p.Checks = buildChecks(name, problems, p.Early)
+		p.Checks = buildChecks(spaceOf(c), name, problems, p.Early)
 		p.Ready = len(problems) == 0 || (len(problems) == 1 && problems[0].Code == ledger.ProblemDeclaration)
 	}
 	a.render.HTML(c, status, "cloture", a.page(c, frame.Title+" "+name, p))
@@ -151,18 +162,8 @@ func (a *Handler) createClosing(c *gin.Context) error {
 	if len(problems) > 0 {
 		return a.renderClosing(c, http.StatusUnprocessableEntity, declared, problems)
 	}
-	a.redirect(c, crfURL(ex, "")+"?cloture=1")
+	a.redirect(c, spaceOf(c).crf(ex, "")+"?cloture=1")
 	return nil
-}
-
-// crfURL is the address of an exercice's CRF page or of one of its
-// sub-pages.
-func crfURL(exercice, sub string) string {
-	u := "/coop/crf/" + url.PathEscape(exercice)
-	if sub != "" {
-		u += "/" + sub
-	}
-	return u
 }
 
 // staffExercicePage is the staff's view of one coop's exercice: its state
@@ -192,7 +193,7 @@ func (a *Handler) renderStaffExercice(c *gin.Context, status int, p *staffExerci
 	if err != nil {
 		return err
 	}
-	if p.CRF, err = a.loadCRFPage(ctx, cs, r); err != nil {
+	if p.CRF, err = a.loadCRFPage(ctx, mandataireSpace, cs, r); err != nil {
 		return err
 	}
 	p.Coop, p.Ex = r.Coop, r.Exercice

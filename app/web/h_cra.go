@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -17,9 +16,6 @@ import (
 // The compte-rendu d'activité: the AD's questionnaire rendered as an
 // accessible form (one fieldset per section, every field labelled, help
 // and errors tied to it), saved as a draft or submitted to the AD.
-
-// craURL is the address of an exercice's CRA.
-func craURL(exercice string) string { return "/coop/cra/" + url.PathEscape(exercice) }
 
 // craView is the questionnaire with the answers to show.
 type craView struct {
@@ -106,7 +102,7 @@ func (a *Handler) showCRA(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	v := newCRAView(r, craURL(ex), nil)
+	v := newCRAView(r, spaceOf(c).cra(ex), nil)
 	switch {
 	case c.Query("transmis") == "1":
 		v.Notice = "Compte-rendu d'activité transmis à votre AD. Merci !"
@@ -118,7 +114,7 @@ func (a *Handler) showCRA(c *gin.Context) error {
 }
 
 func (a *Handler) renderCRA(c *gin.Context, status int, ex string, v *craView) {
-	v.Exercice, v.Links, v.CSRF = ex, newCRFLinks(ex), csrfToken(c)
+	v.Exercice, v.Links, v.CSRF = ex, newCRFLinks(spaceOf(c), ex), csrfToken(c)
 	a.render.HTML(c, status, "cra", a.page(c, "Compte-rendu d'activité "+ex, v))
 }
 
@@ -139,16 +135,16 @@ func (a *Handler) updateCRA(c *gin.Context) error {
 	if errs != nil {
 		typed := *r
 		typed.Answers = answers
-		a.renderCRA(c, http.StatusUnprocessableEntity, ex, newCRAView(&typed, craURL(ex), errs))
+		a.renderCRA(c, http.StatusUnprocessableEntity, ex, newCRAView(&typed, spaceOf(c).cra(ex), errs))
 		return nil
 	}
 	if err := a.SaveCRA(ctx, cs, ex, answers, submit); err != nil {
 		return err
 	}
 	if submit {
-		a.redirect(c, craURL(ex)+"?transmis=1")
+		a.redirect(c, spaceOf(c).cra(ex)+"?transmis=1")
 		return nil
 	}
-	a.redirect(c, craURL(ex)+"?enregistre=1")
+	a.redirect(c, spaceOf(c).cra(ex)+"?enregistre=1")
 	return nil
 }

@@ -45,9 +45,9 @@ type crfLinks struct {
 	Base, Book, Closing, Entry, CRA string
 }
 
-func newCRFLinks(exercice string) crfLinks {
-	return crfLinks{Base: crfURL(exercice, ""), Book: bookURL(exercice, ""), Closing: bookURL(exercice, "cloture"),
-		Entry: crfURL(exercice, "saisie"), CRA: craURL(exercice)}
+func newCRFLinks(s coopSpace, exercice string) crfLinks {
+	return crfLinks{Base: s.crf(exercice, ""), Book: s.book(exercice, ""), Closing: s.book(exercice, "cloture"),
+		Entry: s.crf(exercice, "saisie"), CRA: s.cra(exercice)}
 }
 
 // crfNotices are the messages shown after a redirect.
@@ -64,7 +64,7 @@ func (a *Handler) showCRF(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := a.loadCRFPage(ctx, cs, r)
+	p, err := a.loadCRFPage(ctx, spaceOf(c), cs, r)
 	if err != nil {
 		return err
 	}
@@ -79,8 +79,8 @@ func (a *Handler) showCRF(c *gin.Context) error {
 
 // loadCRFPage prepares the five sections of a CRF and what may be done
 // with it.
-func (a *Handler) loadCRFPage(ctx context.Context, cs *store.CoopScope, r *store.CRFRecord) (*crfPage, error) {
-	p := &crfPage{Rec: r, CRF: r.CRF, KeepsBook: r.State.Source == store.BookKept, Links: newCRFLinks(r.Exercice.Name)}
+func (a *Handler) loadCRFPage(ctx context.Context, s coopSpace, cs *store.CoopScope, r *store.CRFRecord) (*crfPage, error) {
+	p := &crfPage{Rec: r, CRF: r.CRF, KeepsBook: r.State.Source == store.BookKept, Links: newCRFLinks(s, r.Exercice.Name)}
 	if lex, err := ledger.ParseExercice(r.Exercice.Name); err == nil {
 		p.Debut, p.Fin = lex.Debut().Format("02/01/2006"), lex.Fin().Format("02/01/2006")
 	}
@@ -112,7 +112,7 @@ func (a *Handler) createCRFValidation(c *gin.Context) error {
 	if err := a.ValidateCRF(c.Request.Context(), coopScope(c), ex); err != nil {
 		return err
 	}
-	a.redirect(c, crfURL(ex, "")+"?valide=1")
+	a.redirect(c, spaceOf(c).crf(ex, "")+"?valide=1")
 	return nil
 }
 
@@ -123,7 +123,7 @@ func (a *Handler) createSubsidiesValidation(c *gin.Context) error {
 	if err := a.ValidateSubsidies(c.Request.Context(), coopScope(c), ex); err != nil {
 		return err
 	}
-	a.redirect(c, crfURL(ex, "")+"?subventions=1#subventions")
+	a.redirect(c, spaceOf(c).crf(ex, "")+"?subventions=1#subventions")
 	return nil
 }
 

@@ -81,7 +81,7 @@ func (a *Handler) showCRFEntry(c *gin.Context) error {
 	if err != nil || r == nil {
 		return err // r == nil: sent to the CRF page
 	}
-	p := newEntryPage(r, chart, r.Entered, nil)
+	p := newEntryPage(spaceOf(c), r, chart, r.Entered, nil)
 	p.Saved = c.Query("saisie") == "1"
 	a.renderCRFEntry(c, http.StatusOK, p)
 	return nil
@@ -97,7 +97,7 @@ func (a *Handler) entryRecord(c *gin.Context) (*store.CRFRecord, ledger.Chart, e
 		return nil, nil, err
 	}
 	if r.State.Source != store.BookEntered {
-		a.redirect(c, crfURL(r.Exercice.Name, ""))
+		a.redirect(c, spaceOf(c).crf(r.Exercice.Name, ""))
 		return nil, nil, nil
 	}
 	chart, err := cs.Chart(ctx)
@@ -114,8 +114,8 @@ func (a *Handler) renderCRFEntry(c *gin.Context, status int, p *crfEntryPage) {
 
 // newEntryPage fills the form with figures (those saved, or those typed
 // when raw is not nil).
-func newEntryPage(r *store.CRFRecord, chart ledger.Chart, e ledger.Entered, raw map[string][]string) *crfEntryPage {
-	p := &crfEntryPage{Rec: r, Links: newCRFLinks(r.Exercice.Name), Frozen: r.State.Frozen(), Errors: map[string]string{}}
+func newEntryPage(s coopSpace, r *store.CRFRecord, chart ledger.Chart, e ledger.Entered, raw map[string][]string) *crfEntryPage {
+	p := &crfEntryPage{Rec: r, Links: newCRFLinks(s, r.Exercice.Name), Frozen: r.State.Frozen(), Errors: map[string]string{}}
 	if lex, err := ledger.ParseExercice(r.Exercice.Name); err == nil {
 		p.Debut, p.Fin = lex.Debut().Format("02/01/2006"), lex.Fin().Format("02/01/2006")
 	}
@@ -253,7 +253,7 @@ func (a *Handler) updateCRFEntry(c *gin.Context) error {
 	form := c.Request.PostForm
 	e, errs := bindEntered(form, chart)
 	if len(errs) > 0 {
-		p := newEntryPage(r, chart, e, form)
+		p := newEntryPage(spaceOf(c), r, chart, e, form)
 		p.Errors = errs
 		p.Messages = []string{"Certains montants ou dates sont illisibles : rien n'a été enregistré."}
 		a.renderCRFEntry(c, http.StatusUnprocessableEntity, p)
@@ -263,6 +263,6 @@ func (a *Handler) updateCRFEntry(c *gin.Context) error {
 	if err := coopScope(c).SaveEnteredCRF(c.Request.Context(), ex, e); err != nil {
 		return err
 	}
-	a.redirect(c, crfURL(ex, "saisie")+"?saisie=1")
+	a.redirect(c, spaceOf(c).crf(ex, "saisie")+"?saisie=1")
 	return nil
 }

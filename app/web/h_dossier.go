@@ -25,7 +25,7 @@ func (a *Handler) showCoopDossierCurrent(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Redirect(http.StatusFound, "/coop/dossier/"+ex)
+	c.Redirect(http.StatusFound, spaceOf(c).To("/dossier/"+ex))
 	return nil
 }
 
@@ -50,7 +50,7 @@ func (a *Handler) showCoopDossier(c *gin.Context) error {
 // coopDossier loads the view of the mandataire's dossier named by :ex.
 func (a *Handler) coopDossier(c *gin.Context, cs *store.CoopScope) (*dossierView, error) {
 	ex := c.Param("ex")
-	v, err := a.loadDossier(c.Request.Context(), cs, ex, "/coop/dossier/"+ex, "/coop/documents", false)
+	v, err := a.loadDossier(c.Request.Context(), spaceOf(c), cs, ex, spaceOf(c).To("/dossier/"+ex), spaceOf(c).To("/documents"), false)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +88,7 @@ func (a *Handler) createDossierDocument(c *gin.Context) error {
 		param = "deja"
 	}
 	if !isFragment(c.Request) {
-		a.redirect(c, fmt.Sprintf("/coop/dossier/%s?%s=%d#%s", ex, param, r.Document.ID, ItemDOMID(r.Item)))
+		a.redirect(c, spaceOf(c).To(fmt.Sprintf("/dossier/%s?%s=%d#%s", ex, param, r.Document.ID, ItemDOMID(r.Item))))
 		return nil
 	}
 	v, err := a.coopDossier(c, cs)
@@ -127,7 +127,7 @@ func (a *Handler) createCorrectionAnswer(c *gin.Context) error {
 		return err
 	}
 	if !isFragment(c.Request) {
-		a.redirect(c, fmt.Sprintf("/coop/dossier/%s?repondu=%s#%s", ex, item, ItemDOMID(item)))
+		a.redirect(c, spaceOf(c).To(fmt.Sprintf("/dossier/%s?repondu=%s#%s", ex, item, ItemDOMID(item))))
 		return nil
 	}
 	v, err := a.coopDossier(c, cs)

@@ -39,7 +39,7 @@ func (a *Handler) showStaffDossier(c *gin.Context) error {
 	}
 	ex := c.Param("ex")
 	base := fmt.Sprintf("/ad/coops/%d/dossier/%s", cs.ID(), ex)
-	v, err := a.loadDossier(c.Request.Context(), cs, ex, base, fmt.Sprintf("/ad/coops/%d/documents", cs.ID()), true)
+	v, err := a.loadDossier(c.Request.Context(), mandataireSpace, cs, ex, base, fmt.Sprintf("/ad/coops/%d/documents", cs.ID()), true)
 	if err == nil {
 		v.Review, err = a.staffReview(c.Request.Context(), cs, ex)
 	}

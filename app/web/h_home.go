@@ -19,7 +19,7 @@ func (a *Handler) showHome(c *gin.Context) error {
 	u := currentUser(c)
 	switch {
 	case u.Role == store.RoleMandataire:
-		c.Redirect(http.StatusFound, "/coop")
+		c.Redirect(http.StatusFound, string(mandataireSpace))
 	case u.IsStaff():
 		c.Redirect(http.StatusFound, "/ad")
 	default:

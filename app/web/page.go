@@ -15,11 +15,13 @@ type Page struct {
 	// AssistCoop is the coop whose space a staff member views in assist
 	// mode (assist.go).
 	AssistCoop int64
-	Data       any
+	// Space is the coop space of the mandataire's pages ({{$.Space}}/…).
+	Space coopSpace
+	Data  any
 }
 
 func (a *Handler) page(c *gin.Context, title string, data any) Page {
-	p := Page{Title: title, User: currentUser(c), Data: data}
+	p := Page{Title: title, User: currentUser(c), Data: data, Space: spaceOf(c)}
 	if s := currentSession(c); s != nil {
 		p.CSRF = s.CSRF
 	}

@@ -36,7 +36,7 @@ func (a *Handler) loadReview(ctx context.Context, cs *store.CoopScope, exercice 
 	if err != nil {
 		return nil, err
 	}
-	page, err := a.loadCRFPage(ctx, cs, r)
+	page, err := a.loadCRFPage(ctx, mandataireSpace, cs, r)
 	if err != nil {
 		return nil, err
 	}
