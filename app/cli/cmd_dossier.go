@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"retkoop/app/fault"
-	"retkoop/app/ledger"
 	"retkoop/app/store"
 	"retkoop/workflow"
 )
@@ -49,32 +47,16 @@ const dossierShowUsage = "dossier show --uai UAI --exercice AAAA-AAAA --format j
 // dossier never opened is shown as new, without being created.
 func cmdDossierShow(ctx context.Context, e *Env, args []string) error {
 	fs := newFlags(e, "dossier show", dossierShowUsage)
-	code := fs.String("uai", "", "UAI de la coopérative (ex. 0310036W)")
-	exName := fs.String("exercice", "", "exercice du dossier (ex. 2025-2026)")
-	format := fs.String("format", "json", "format de sortie : json")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *code == "" || *exName == "" || fs.NArg() > 0 {
-		fs.Usage()
-		return fmt.Errorf("il faut --uai UAI et --exercice AAAA-AAAA")
-	}
-	if *format != "json" {
-		return fmt.Errorf("format « %s » inconnu : seul json est disponible", *format)
-	}
-	ex, err := ledger.ParseExercice(*exName)
+	t := newTargetFlags(fs, "uai", "UAI", "UAI de la coopérative (ex. 0310036W)", "exercice du dossier (ex. 2025-2026)", "json")
+	_, ex, err := t.parse(args, 0)
 	if err != nil {
 		return err
 	}
-	rt, err := open(ctx, e)
+	rt, cs, co, err := openCoop(ctx, e, *t.who)
 	if err != nil {
 		return err
 	}
 	defer rt.db.Close()
-	cs, co, err := bookCoopByUAI(ctx, rt.db, strings.TrimSpace(*code))
-	if err != nil {
-		return err
-	}
 	out, err := dossierReport(ctx, cs.AsReadOnly(), co, ex.String())
 	if errors.Is(err, fault.ErrNotFound) {
 		return fmt.Errorf("la coopérative %s n'a pas d'exercice %s", co.UAI, ex)

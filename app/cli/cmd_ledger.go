@@ -10,7 +10,6 @@ import (
 
 	"retkoop/app/auth"
 	"retkoop/app/fault"
-	"retkoop/app/ledger"
 	"retkoop/app/service"
 	"retkoop/app/store"
 )
@@ -22,17 +21,8 @@ import (
 func cmdLedgerImport(ctx context.Context, e *Env, args []string) error {
 	const usageLine = "ledger import FICHIER --uai UAI --exercice AAAA-AAAA"
 	fs := newFlags(e, "ledger import", usageLine)
-	uaiCode := fs.String("uai", "", "UAI de la coopérative")
-	exName := fs.String("exercice", "", "exercice du cahier (ex. 2025-2026)")
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 || *uaiCode == "" || *exName == "" {
-		fs.Usage()
-		return fmt.Errorf("il faut un fichier, --uai UAI et --exercice AAAA-AAAA")
-	}
-	lex, err := ledger.ParseExercice(*exName)
+	t := newTargetFlags(fs, "uai", "UAI", "UAI de la coopérative", "exercice du cahier (ex. 2025-2026)")
+	pos, lex, err := t.parse(args, 1)
 	if err != nil {
 		return err
 	}
@@ -40,15 +30,11 @@ func cmdLedgerImport(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rt, err := open(ctx, e)
+	rt, cs, co, err := openCoop(ctx, e, *t.who)
 	if err != nil {
 		return err
 	}
 	defer rt.db.Close()
-	cs, co, err := bookCoopByUAI(ctx, rt.db, *uaiCode)
-	if err != nil {
-		return err
-	}
 	if _, err := cs.Exercice(ctx, lex.String()); errors.Is(err, fault.ErrNotFound) {
 		if err := cs.SetOpening(ctx, lex.String(), 0, 0); err != nil {
 			return err

@@ -27,24 +27,19 @@ func cmdReportRapprochement(ctx context.Context, e *Env, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("il faut --uai UAI et --date AAAA-MM-JJ")
 	}
-	if *format != "json" {
-		return fmt.Errorf("format « %s » inconnu : json", *format)
+	if err := checkFormat(*format, "json"); err != nil {
+		return err
 	}
 	date, err := time.Parse(time.DateOnly, *dateStr)
 	if err != nil {
 		return fmt.Errorf("date « %s » invalide : AAAA-MM-JJ attendu", *dateStr)
 	}
-	rt, err := open(ctx, e)
+	rt, cs, _, err := openCoop(ctx, e, *uaiCode)
 	if err != nil {
 		return err
 	}
 	defer rt.db.Close()
-	cs, _, err := bookCoopByUAI(ctx, rt.db, *uaiCode)
-	if err != nil {
-		return err
-	}
-	a := rt.svc
-	r, _, err := a.Rapprochement(ctx, cs, date)
+	r, _, err := rt.svc.Rapprochement(ctx, cs, date)
 	if err != nil {
 		return err
 	}

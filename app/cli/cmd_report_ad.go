@@ -7,7 +7,6 @@ import (
 	"fmt"
 
 	"retkoop/app/fault"
-	"retkoop/app/ledger"
 	"retkoop/app/service"
 )
 
@@ -18,21 +17,8 @@ const reportADUsage = "report ad --ad CODE --exercice AAAA-AAAA [--format json|x
 // the sums over the coops whose CRF is validated or locked.
 func cmdReportAD(ctx context.Context, e *Env, args []string) error {
 	fs := newFlags(e, "report ad", reportADUsage)
-	adCode := fs.String("ad", "", "code de l'AD (ex. 31)")
-	exName := fs.String("exercice", "", "exercice (ex. 2025-2026)")
-	format := fs.String("format", "json", "json, xlsx ou csv")
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 0 || *adCode == "" || *exName == "" {
-		fs.Usage()
-		return fmt.Errorf("il faut --ad CODE et --exercice AAAA-AAAA")
-	}
-	if _, ok := service.ConsolidatedFormats[*format]; !ok {
-		return fmt.Errorf("format « %s » inconnu : json, xlsx ou csv", *format)
-	}
-	lex, err := ledger.ParseExercice(*exName)
+	t := newTargetFlags(fs, "ad", "CODE", "code de l'AD (ex. 31)", "exercice (ex. 2025-2026)", "json", "xlsx", "csv")
+	_, lex, err := t.parse(args, 0)
 	if err != nil {
 		return err
 	}
@@ -41,9 +27,9 @@ func cmdReportAD(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	defer rt.db.Close()
-	ad, err := rt.db.System().ADByCode(ctx, *adCode)
+	ad, err := rt.db.System().ADByCode(ctx, *t.who)
 	if errors.Is(err, fault.ErrNotFound) {
-		return fmt.Errorf("AD « %s » inconnue", *adCode)
+		return fmt.Errorf("AD « %s » inconnue", *t.who)
 	}
 	if err != nil {
 		return err
@@ -52,13 +38,12 @@ func cmdReportAD(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a := rt.svc
-	c, err := a.Consolidate(ctx, scope, lex.String())
+	c, err := rt.svc.Consolidate(ctx, scope, lex.String())
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriter(e.Stdout)
-	if err := service.WriteConsolidated(w, c, *format); err != nil {
+	if err := service.WriteConsolidated(w, c, *t.format); err != nil {
 		return err
 	}
 	return w.Flush()
