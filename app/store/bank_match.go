@@ -82,10 +82,7 @@ type CompteOp struct {
 // zero fields select everything.
 type CompteFilter struct {
 	From, To time.Time // inclusive days
-	// OpenAt keeps the operations not ticked on a statement dated on or
-	// before that day (never ticked, or ticked later).
-	OpenAt time.Time
-	IDs    []int64
+	IDs      []int64
 }
 
 // BankOperations returns the operations that move the compte courant
@@ -108,10 +105,6 @@ func (c *CoopScope) BankOperations(ctx context.Context, f CompteFilter) ([]Compt
 	}
 	if !f.To.IsZero() {
 		q = q.Where("o.date <= ?", f.To.Format(dayLayout))
-	}
-	if !f.OpenAt.IsZero() {
-		at := f.OpenAt.Format(dayLayout)
-		q = q.Where("o.date <= ?", at).Where("(o.ticked IS NULL OR o.ticked > ?)", at)
 	}
 	if f.IDs != nil {
 		if len(f.IDs) == 0 {

@@ -116,7 +116,13 @@ func TestBankLinkAndUndo(t *testing.T) {
 		if err := f.b1.LinkBankLine(ctx, lines[2].ID, []int64{cheque.ID}, store.Pairing{}); !errors.Is(err, fault.ErrNotFound) {
 			t.Fatalf("coop B links coop A's line: %v", err)
 		}
-		open, err := f.a1.BankOperations(ctx, store.CompteFilter{OpenAt: day("31/08/2026")})
+		ops, err := f.a1.BankOperations(ctx, store.CompteFilter{To: day("31/08/2026")})
+		var open []store.CompteOp
+		for _, o := range ops {
+			if o.Op.OpenAt(day("31/08/2026")) { // the one rule, ledger.Operation.OpenAt
+				open = append(open, o)
+			}
+		}
 		if err != nil || len(open) != 1 || open[0].Op.ID != cheque.ID {
 			t.Fatalf("open at 31/08: %+v, %v (the cheque cashed in September stays open)", open, err)
 		}

@@ -178,7 +178,7 @@ func (c *CoopScope) crfOf(ctx context.Context, ex *Exercice) (*CRFRecord, error)
 		}
 		r.CRF = ledger.CRFFromEntered(meta, r.Entered, chart)
 		if st.Entered == "" {
-			r.Problems = append(r.Problems, ledger.Problem{Code: "saisie", Message: "les chiffres du compte-rendu financier n'ont pas encore été saisis"})
+			r.Problems = append(r.Problems, ledger.Problem{Code: ledger.ProblemSaisie, Message: "les chiffres du compte-rendu financier n'ont pas encore été saisis"})
 		}
 		r.Problems = append(r.Problems, ledger.CheckEntered(lex, r.Entered, chart, r.Previous)...)
 		return r, nil
@@ -193,7 +193,7 @@ func (c *CoopScope) crfOf(ctx context.Context, ex *Exercice) (*CRFRecord, error)
 	}
 	r.CRF = ledger.ComputeCRF(meta, ledger.Treasuries{Banque: ex.OpeningBank, Caisse: ex.OpeningCash}, ops, chart, funders)
 	if ex.State != ExerciceClosed {
-		r.Problems = append(r.Problems, ledger.Problem{Code: "cloture", Message: "le cahier n'est pas encore clôturé : le compte-rendu financier se valide après la clôture"})
+		r.Problems = append(r.Problems, ledger.Problem{Code: ledger.ProblemCloture, Message: "le cahier n'est pas encore clôturé : le compte-rendu financier se valide après la clôture"})
 	}
 	if !r.CRF.Equilibre {
 		r.Problems = append(r.Problems, ledger.Problem{Code: ledger.ProblemIdentite, Message: "le compte-rendu financier ne s'équilibre pas"})
