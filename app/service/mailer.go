@@ -35,7 +35,21 @@ func (s *Sender) From() string { return s.from }
 // Mailbox is the address replies go to (the AD's published mailbox), if any.
 func (s *Sender) Mailbox() string { return s.mailbox }
 
-// newMailer parses the mail templates (a few hundred microseconds: done
+// MailerFor is a new Mailer with the AD's Sender: what composing one mail
+// of an AD needs.
+func (a *Service) MailerFor(ctx context.Context, adID int64) (*Mailer, *Sender, error) {
+	m, err := a.NewMailer()
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := m.Sender(ctx, adID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, s, nil
+}
+
+// NewMailer parses the mail templates (a few hundred microseconds: done
 // once per request or per scheduler pass, not per mail).
 func (a *Service) NewMailer() (*Mailer, error) {
 	sub, err := fs.Sub(templates.FS, "mail")

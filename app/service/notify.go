@@ -26,11 +26,7 @@ func (a *Service) notifyMandataire(ctx context.Context, tx *store.CoopScope, d w
 	if err != nil {
 		return err
 	}
-	m, err := a.NewMailer()
-	if err != nil {
-		return err
-	}
-	s, err := m.Sender(ctx, co.ADID)
+	m, s, err := a.MailerFor(ctx, co.ADID)
 	if err != nil {
 		return err
 	}

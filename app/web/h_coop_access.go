@@ -204,11 +204,7 @@ func (a *Handler) queueAccessMail(ctx context.Context, ad *store.ADScope, cs *st
 	if u.Email == "" {
 		return fault.Invalidf("La coopérative n'a pas d'adresse e-mail de mandataire : imprimez un courrier.")
 	}
-	m, err := a.NewMailer()
-	if err != nil {
-		return err
-	}
-	s, err := m.Sender(ctx, co.ADID)
+	m, s, err := a.MailerFor(ctx, co.ADID)
 	if err != nil {
 		return err
 	}

@@ -74,11 +74,7 @@ func (a *Handler) loadReminders(c *gin.Context) (*remindersPage, error) {
 	if v.Identity, err = ad.MailSettings(ctx); err != nil {
 		return nil, err
 	}
-	m, err := a.NewMailer()
-	if err != nil {
-		return nil, err
-	}
-	s, err := m.Sender(ctx, ad.ID())
+	_, s, err := a.MailerFor(ctx, ad.ID())
 	if err != nil {
 		return nil, err
 	}

@@ -95,11 +95,7 @@ func (a *Handler) queuePasswordReset(ctx context.Context, login string) error {
 	if err != nil || !ok {
 		return err // a national admin has no AD to write from: `retkoop user password`
 	}
-	m, err := a.NewMailer()
-	if err != nil {
-		return err
-	}
-	s, err := m.Sender(ctx, adID)
+	m, s, err := a.MailerFor(ctx, adID)
 	if err != nil {
 		return err
 	}
