@@ -22,25 +22,8 @@ import (
 func consolidationWorld(t *testing.T, dsn string) (env func(string) string, db *store.DB, ad *store.ADScope) {
 	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
-	env = func(k string) string {
-		switch k {
-		case "RETKOOP_DATABASE":
-			return dsn
-		case "RETKOOP_DATA_DIR":
-			return filepath.Join(dir, "data")
-		}
-		return ""
-	}
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.Seed(ctx, db, demo.Options{Coops: 24, Operations: 30, Docs: docstore.New(filepath.Join(dir, "data"), 1<<20)},
+	env, db, dataDir := cliDatabase(t, dsn)
+	if _, err := demo.Seed(ctx, db, demo.Options{Coops: 24, Operations: 30, Docs: docstore.New(dataDir, 1<<20)},
 		cheapHash, ex25); err != nil {
 		t.Fatal(err)
 	}

@@ -25,8 +25,29 @@ import (
 func cliWorld(t *testing.T) (env func(string) string, db *store.DB, a, b *store.CoopScope) {
 	t.Helper()
 	ctx := context.Background()
+	env, db, _ = cliDatabase(t, "sqlite:"+filepath.Join(t.TempDir(), "retkoop.db"))
+	ad, _ := db.System().EnsureAD(ctx, "31", "OCCE 31")
+	if err := db.System().SeedChart(ctx, ad.ID, service.SeedChart()); err != nil {
+		t.Fatal(err)
+	}
+	scope, _ := db.ForAD(ctx, ad.ID, nil)
+	if _, err := scope.ImportCoops(ctx, []store.CoopImport{{UAI: "0310036W", Params: store.CoopParams{Name: "École Alpha"},
+		OpeningBank: 10000, OpeningCash: 1000}, {UAI: "0310100R", Params: store.CoopParams{Name: "École Bis"}}}, "2025-2026"); err != nil {
+		t.Fatal(err)
+	}
+	ca, _ := scope.CoopByUAI(ctx, "0310036W")
+	cb, _ := scope.CoopByUAI(ctx, "0310100R")
+	a, _ = db.ForCoop(ctx, ca.ID, nil)
+	b, _ = db.ForCoop(ctx, cb.ID, nil)
+	return env, db, a, b
+}
+
+// cliDatabase is a migrated database at dsn and the environment of a
+// command run against it (its data directory is dataDir).
+func cliDatabase(t *testing.T, dsn string) (env func(string) string, db *store.DB, dataDir string) {
+	t.Helper()
+	ctx := context.Background()
 	dir := t.TempDir()
-	dsn := "sqlite:" + filepath.Join(dir, "retkoop.db")
 	env = func(k string) string {
 		switch k {
 		case "RETKOOP_DATABASE":
@@ -44,20 +65,7 @@ func cliWorld(t *testing.T) (env func(string) string, db *store.DB, a, b *store.
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	ad, _ := db.System().EnsureAD(ctx, "31", "OCCE 31")
-	if err := db.System().SeedChart(ctx, ad.ID, service.SeedChart()); err != nil {
-		t.Fatal(err)
-	}
-	scope, _ := db.ForAD(ctx, ad.ID, nil)
-	if _, err := scope.ImportCoops(ctx, []store.CoopImport{{UAI: "0310036W", Params: store.CoopParams{Name: "École Alpha"},
-		OpeningBank: 10000, OpeningCash: 1000}, {UAI: "0310100R", Params: store.CoopParams{Name: "École Bis"}}}, "2025-2026"); err != nil {
-		t.Fatal(err)
-	}
-	ca, _ := scope.CoopByUAI(ctx, "0310036W")
-	cb, _ := scope.CoopByUAI(ctx, "0310100R")
-	a, _ = db.ForCoop(ctx, ca.ID, nil)
-	b, _ = db.ForCoop(ctx, cb.ID, nil)
-	return env, db, a, b
+	return env, db, filepath.Join(dir, "data")
 }
 
 func runCLI(env func(string) string, args ...string) (int, string, string) {
