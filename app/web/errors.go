@@ -17,10 +17,18 @@ type handleFunc func(c *gin.Context) error
 
 // handle adapts a handler to gin: a non-nil error is answered by fail. A
 // handler that has already answered (a form re-shown with its messages, a
-// redirect) returns nil.
+// redirect) returns nil; one that fails after starting its answer (a
+// document cut mid-stream) can no longer get an error page: the error is
+// logged, the answer is left as it is.
 func (a *Handler) handle(f handleFunc) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if err := f(c); err != nil {
+		err := f(c)
+		switch {
+		case err == nil:
+		case c.Writer.Written():
+			_ = c.Error(err)
+			a.Log.Error("request failed after its answer started", "request_id", c.GetString(ctxReqID), "path", c.Request.URL.Path, "error", err)
+		default:
 			a.fail(c, err)
 		}
 	}
